@@ -1,0 +1,13 @@
+export type { Job, JobContext, JobHandler, JobLogger, JobVariables } from './job.port';
+export type { JobOutcome, JobOutcomeKind } from './job-outcome';
+export { BusinessError, JobDeadlineExceededError, RetryableError, type RetryableErrorOptions } from './job-errors';
+export { DEFAULT_RETRY_BACKOFF, retryBackOffFor, type RetryBackoffPolicy } from './retry-backoff';
+export { runJob, type RunJobOptions } from './run-job';
+export { JobWorker, JOB_WORKER_METADATA, type JobWorkerDecorator, type JobWorkerMetadata } from './job-worker.decorator';
+export type { JobWorkerOptions, ResolvedJobWorkerOptions } from './job-worker.options';
+export { DuplicateJobWorkerError, JobWorkerRegistry, type RegisteredJobWorker } from './job-worker.registry';
+export { JobWorkerRunner } from './job-worker.runner';
+export { JOB_WORKER_RUNNER_OPTIONS, type JobWorkerRunnerOptions } from './job-worker-runner.options';
+export { JOB_WORKER_METRICS, type JobWorkerMetrics } from './job-worker.metrics';
+export { ZEEBE_GRPC_CLIENT, type ZeebeWorkerClient } from './zeebe-client.token';
+export { WorkersModule, type WorkersModuleOptions } from './workers.module';
