@@ -27,11 +27,13 @@ import {
   updateJobTimeout,
   yieldJobs,
 } from './commands/job.commands';
+import { JobDelivery } from './delivery/job-delivery';
+import { ResultWaiters } from './delivery/result-waiters';
 import { Rejection } from './errors';
 import type { ExpressionLanguage } from './expressions';
-import { parseBpmn } from './model/parse-bpmn';
 import { createProcessorRegistry, type ProcessorRegistry } from './processors';
-import type { ElementInstance, Job } from './state/entities';
+import type { ElementInstance } from './state/entities';
+import { collectBatchWrite, restoreState } from './state/persistence';
 import { EngineState } from './state/engine-state';
 import type { BatchWrite, EngineStore } from './store';
 
@@ -82,27 +84,6 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-interface Poller {
-  request: ActivateJobsRequest;
-  resolve(jobs: ActivatedJob[]): void;
-  timer?: NodeJS.Timeout;
-  done: boolean;
-}
-
-interface Stream {
-  request: JobStreamRequest;
-  consumer: JobStreamConsumer;
-  open: boolean;
-}
-
-interface ResultWaiter {
-  fetchVariables: string[];
-  created: CreateInstanceResult;
-  resolve(result: InstanceResult): void;
-  reject(error: unknown): void;
-  timer?: NodeJS.Timeout;
-}
-
 /** The reply of a command that answers later (long polling, awaiting a result). */
 const DEFERRED = Symbol('deferred');
 
@@ -120,7 +101,6 @@ export class Engine {
   private readonly expressions: ExpressionLanguage;
   private readonly maxBatchSize: number;
   private readonly maxQueueSize: number;
-  private readonly defaultLongPollMs: number;
   private readonly logger?: EngineLogger;
   private readonly observer?: EngineObserver;
 
@@ -130,14 +110,11 @@ export class Engine {
   private healthy = true;
   private idle: Promise<void> = Promise.resolve();
 
-  private readonly pollers = new Map<string, Poller[]>();
-  private readonly streams = new Map<string, Stream[]>();
-  private readonly waiters = new Map<number, ResultWaiter>();
+  private readonly delivery: JobDelivery;
+  private readonly waiters = new ResultWaiters();
   /** Per batch: job types that got activatable jobs, and what to do once committed. */
   private activatableTypes = new Set<string>();
   private afterCommit: (() => void)[] = [];
-  private batchPollers: Poller[] = [];
-  private batchWaiters: number[] = [];
   private wakeTimer?: NodeJS.Timeout;
   private wakeAt = Infinity;
   private unsubscribeClock?: () => void;
@@ -148,7 +125,7 @@ export class Engine {
     this.clock = options.clock ?? new SystemClock();
     this.maxBatchSize = options.maxBatchSize ?? 1000;
     this.maxQueueSize = options.maxQueueSize ?? 50_000;
-    this.defaultLongPollMs = options.defaultLongPollMs ?? 10_000;
+    this.delivery = new JobDelivery(options.defaultLongPollMs ?? 10_000);
     this.logger = options.logger;
     this.observer = options.observer;
     this.processors = createProcessorRegistry();
@@ -212,19 +189,10 @@ export class Engine {
 
   /** Pushes jobs of a type to the consumer as they become activatable, until closed. */
   openJobStream(request: JobStreamRequest, consumer: JobStreamConsumer): { close(): void } {
-    const stream: Stream = { request, consumer, open: true };
-    const list = this.streams.get(request.type) ?? [];
-    list.push(stream);
-    this.streams.set(request.type, list);
+    const stream = this.delivery.openStream(request, consumer);
+    // Jobs that were already waiting go to the new stream too.
     this.submitInternal({ kind: 'dispatch', type: request.type });
-    return {
-      close: () => {
-        stream.open = false;
-        const remaining = (this.streams.get(request.type) ?? []).filter((s) => s !== stream);
-        if (remaining.length > 0) this.streams.set(request.type, remaining);
-        else this.streams.delete(request.type);
-      },
-    };
+    return stream;
   }
 
   completeJob(key: number, variables: Record<string, unknown>): Promise<void> {
@@ -259,13 +227,8 @@ export class Engine {
     await this.idle;
     for (const pending of this.queue) pending.reject(new Rejection('UNAVAILABLE', 'Expected the engine to be running, but it is shutting down'));
     this.queue = [];
-    for (const list of this.pollers.values()) for (const poller of list) this.finishPoller(poller, []);
-    this.pollers.clear();
-    for (const waiter of this.waiters.values()) {
-      if (waiter.timer) clearTimeout(waiter.timer);
-      waiter.reject(new Rejection('UNAVAILABLE', 'Expected the engine to be running, but it is shutting down'));
-    }
-    this.waiters.clear();
+    this.delivery.releaseAll();
+    this.waiters.rejectAll(new Rejection('UNAVAILABLE', 'Expected the engine to be running, but it is shutting down'));
   }
 
   // --- the writer --------------------------------------------------------------------
@@ -357,8 +320,8 @@ export class Engine {
     }
     const effects = this.afterCommit;
     this.afterCommit = [];
-    this.batchPollers = [];
-    this.batchWaiters = [];
+    this.delivery.commitBatch();
+    this.waiters.commitBatch();
     for (const effect of effects) effect();
     this.scheduleWake();
   }
@@ -366,14 +329,8 @@ export class Engine {
   /** Forgets everything the batch did in memory, reloads, and queues `retry` again first. */
   private async abandonBatch(retry: Pending[]): Promise<void> {
     this.rt.resetAgenda();
-    for (const poller of this.batchPollers) this.removePoller(poller);
-    for (const key of this.batchWaiters) {
-      const waiter = this.waiters.get(key);
-      if (waiter?.timer) clearTimeout(waiter.timer);
-      this.waiters.delete(key);
-    }
-    this.batchPollers = [];
-    this.batchWaiters = [];
+    this.delivery.abandonBatch();
+    this.waiters.abandonBatch();
     this.afterCommit = [];
     this.activatableTypes.clear();
     this.queue.unshift(...retry);
@@ -395,7 +352,8 @@ export class Engine {
           processInstanceKey: instance.key,
         };
         if (!command.awaitResult) return created;
-        this.awaitResult(pending, created, command.awaitResult);
+        const { timeout, fetchVariables } = command.awaitResult;
+        this.waiters.add(created, timeout, fetchVariables, pending.resolve, pending.reject);
         return DEFERRED;
       }
       case 'cancel':
@@ -426,175 +384,38 @@ export class Engine {
     }
   }
 
-  // --- jobs: long polling and streams ------------------------------------------------
+  // --- jobs and waiting clients ----------------------------------------------------
 
   private handleActivate(pending: Pending, request: ActivateJobsRequest, signal?: AbortSignal): unknown {
-    const jobs = activateJobs(this.rt, request.type, request.worker, request.timeout, request.maxJobsToActivate, request.fetchVariable);
-    if (jobs.length > 0 || request.requestTimeout < 0) return jobs;
-    if (signal?.aborted) return [];
-    const poller: Poller = { request, resolve: (value) => pending.resolve(value), done: false };
-    const wait = request.requestTimeout > 0 ? request.requestTimeout : this.defaultLongPollMs;
-    poller.timer = setTimeout(() => this.finishPoller(poller, []), wait);
-    signal?.addEventListener('abort', () => this.finishPoller(poller, []), { once: true });
-    const list = this.pollers.get(request.type) ?? [];
-    list.push(poller);
-    this.pollers.set(request.type, list);
-    this.batchPollers.push(poller);
+    const { type, worker, timeout, maxJobsToActivate, fetchVariable } = request;
+    const jobs = activateJobs(this.rt, type, worker, timeout, maxJobsToActivate, fetchVariable);
+    if (jobs.length > 0 || request.requestTimeout < 0 || signal?.aborted) return jobs;
+    this.delivery.park(request, pending.resolve, signal);
     return DEFERRED;
   }
 
-  private finishPoller(poller: Poller, jobs: ActivatedJob[]): void {
-    if (poller.done) return;
-    poller.done = true;
-    if (poller.timer) clearTimeout(poller.timer);
-    this.removePoller(poller);
-    poller.resolve(jobs);
-  }
-
-  private removePoller(poller: Poller): void {
-    const list = this.pollers.get(poller.request.type);
-    if (!list) return;
-    const index = list.indexOf(poller);
-    if (index >= 0) list.splice(index, 1);
-    if (list.length === 0) this.pollers.delete(poller.request.type);
-  }
-
-  /**
-   * Hands the batch's newly activatable jobs to open streams first (round robin), then to
-   * waiting long polls. Activation is part of the batch; delivery happens after the commit.
-   */
   private dispatchJobs(): void {
     if (this.activatableTypes.size === 0) return;
-    for (const type of this.activatableTypes) {
-      const available = () => this.state.activatableByType.get(type)?.size ?? 0;
-      const streams = (this.streams.get(type) ?? []).filter((s) => s.open);
-      if (streams.length > 0) {
-        const share = Math.ceil(available() / streams.length);
-        for (const stream of streams) {
-          if (available() === 0) break;
-          const { worker, timeout, fetchVariable } = stream.request;
-          const jobs = activateJobs(this.rt, type, worker, timeout, share, fetchVariable);
-          this.afterCommit.push(() => this.pushToStream(stream, jobs));
-        }
-      }
-      const pollers = this.pollers.get(type);
-      while (pollers && pollers.length > 0 && available() > 0) {
-        const poller = pollers[0];
-        if (poller.done) {
-          pollers.shift();
-          continue;
-        }
-        const { worker, timeout, maxJobsToActivate, fetchVariable } = poller.request;
-        const jobs = activateJobs(this.rt, type, worker, timeout, maxJobsToActivate, fetchVariable);
-        // Claimed now so that its timer cannot answer empty while the batch commits.
-        poller.done = true;
-        if (poller.timer) clearTimeout(poller.timer);
-        pollers.shift();
-        this.afterCommit.push(() => poller.resolve(jobs));
-      }
-      if (pollers && pollers.length === 0) this.pollers.delete(type);
-    }
+    const effects = this.delivery.dispatch(this.rt, this.activatableTypes, (keys) => this.submitInternal({ kind: 'yield', keys }));
+    this.afterCommit.push(...effects);
     this.activatableTypes.clear();
   }
 
-  private pushToStream(stream: Stream, jobs: ActivatedJob[]): void {
-    const undelivered: number[] = [];
-    for (const job of jobs) {
-      if (!stream.open || !stream.consumer.push(job)) undelivered.push(job.key);
-    }
-    if (undelivered.length > 0) this.submitInternal({ kind: 'yield', keys: undelivered });
-  }
-
-  // --- awaiting results --------------------------------------------------------------
-
-  private awaitResult(pending: Pending, created: CreateInstanceResult, options: { timeout: number; fetchVariables: string[] }): void {
-    const waiter: ResultWaiter = {
-      fetchVariables: options.fetchVariables,
-      created,
-      resolve: (result) => pending.resolve(result),
-      reject: (error) => pending.reject(error),
-    };
-    if (options.timeout > 0) {
-      waiter.timer = setTimeout(() => {
-        this.waiters.delete(created.processInstanceKey);
-        waiter.reject(
-          new Rejection(
-            'DEADLINE_EXCEEDED',
-            `Expected to receive the result of process instance '${created.processInstanceKey}' within ${options.timeout} ms, but it has not completed yet`,
-          ),
-        );
-      }, options.timeout);
-    }
-    this.waiters.set(created.processInstanceKey, waiter);
-    this.batchWaiters.push(created.processInstanceKey);
-  }
-
   private instanceEnded(instance: ElementInstance, completed: boolean): void {
-    const waiter = this.waiters.get(instance.key);
-    if (!waiter) return;
-    this.waiters.delete(instance.key);
-    if (waiter.timer) clearTimeout(waiter.timer);
-    if (completed) {
-      const variables = this.rt.variables.document(instance.key, waiter.fetchVariables);
-      this.afterCommit.push(() => waiter.resolve({ ...waiter.created, variables }));
-    } else {
-      this.afterCommit.push(() =>
-        waiter.reject(
-          new Rejection(
-            'FAILED_PRECONDITION',
-            `Expected the process instance '${instance.key}' to complete, but it was terminated`,
-          ),
-        ),
-      );
-    }
+    const effect = this.waiters.ended(instance.key, completed, (names) => this.rt.variables.document(instance.key, names));
+    if (effect) this.afterCommit.push(effect);
   }
 
   // --- persistence -------------------------------------------------------------------
 
   private collectWrite(): BatchWrite {
-    const state = this.state;
-    const definitions = state.newDefinitions.map(({ model: _model, ...stored }) => stored);
-    state.newDefinitions = [];
-    return {
-      definitions,
-      tables: state.tables.map((table) => {
-        const changes = table.flush();
-        return {
-          table: table.name,
-          upserts: changes.upserts.map((row) => ({
-            key: row.key,
-            processInstanceKey: (row as { processInstanceKey?: number }).processInstanceKey ?? -1,
-            data: row,
-          })),
-          deletes: changes.deletes,
-        };
-      }),
-      variables: state.variables.flush(),
-      records: state.log.drain(),
-      lastKey: state.keys.current,
-      lastPosition: state.log.position,
-    };
+    return collectBatchWrite(this.state);
   }
 
   /** Rebuilds the in-memory state from the store (at start and after a failed batch). */
   private async recover(): Promise<void> {
-    const loaded = await this.store.load();
-    const state = this.state;
-    state.clear();
-    for (const stored of loaded.definitions) {
-      const { processes } = await parseBpmn(stored.resource, { checkExpression: () => null });
-      const model = processes.find((p) => p.bpmnProcessId === stored.bpmnProcessId);
-      if (!model) throw new Error(`Stored definition ${stored.key} no longer contains process '${stored.bpmnProcessId}'`);
-      state.addDefinition({ ...stored, model }, false);
-    }
-    for (const row of loaded.tables.get('element_instance') ?? []) state.elements.load(row as ElementInstance);
-    for (const row of loaded.tables.get('job') ?? []) state.jobs.load(row as Job);
-    for (const row of loaded.tables.get('incident') ?? []) state.incidents.load(row as never);
-    for (const row of loaded.variables) state.variables.load(row);
-    state.keys.restore(loaded.lastKey);
-    state.log.restore(loaded.lastPosition);
-    state.rebuildIndexes();
-    for (const type of state.activatableByType.keys()) this.activatableTypes.add(type);
+    await restoreState(this.state, await this.store.load());
+    for (const type of this.state.activatableByType.keys()) this.activatableTypes.add(type);
     if (this.activatableTypes.size > 0) this.submitInternal({ kind: 'tick' });
   }
 

@@ -4,6 +4,7 @@ import { Engine, ManualClock, SystemClock, type Clock } from '../../src/engine';
 import { FeelEvaluator } from '../../src/engine/feel/feel-evaluator';
 import { PgEngineStore } from '../../src/engine-store/pg-engine-store';
 import { GatewayServer } from '../../src/gateway';
+import { runMigrations } from './migrate';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export type ZeebeClient = ReturnType<Camunda8['getZeebeGrpcApiClient']>;
@@ -32,6 +33,7 @@ export interface HarnessOptions {
  */
 export async function startEngineHarness(options: HarnessOptions = {}): Promise<EngineHarness> {
   const database: TestDatabase = await createTestDatabase();
+  await runMigrations(database.url);
   const clock = options.clock ?? new SystemClock();
   let store = new PgEngineStore(database.url);
   await store.acquireLock();
@@ -48,8 +50,13 @@ export async function startEngineHarness(options: HarnessOptions = {}): Promise<
   const camunda = new Camunda8({
     ZEEBE_GRPC_ADDRESS: address,
     CAMUNDA_AUTH_STRATEGY: 'NONE',
-    CAMUNDA_SECURE_CONNECTION: false,
-    zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' },
+    zeebeGrpcSettings: {
+      ZEEBE_CLIENT_LOG_LEVEL: 'NONE',
+      ZEEBE_GRPC_CLIENT_CONNECTION_TOLERANCE_MS: 0,
+      ZEEBE_GRPC_CLIENT_MAX_RETRIES: 0,
+      ZEEBE_GRPC_WORKER_LONGPOLL_SECONDS: 5,
+      ZEEBE_GRPC_WORKER_POLL_INTERVAL_MS: 50,
+    },
   } as never);
   const zeebe = camunda.getZeebeGrpcApiClient();
   const db = new Pool({ connectionString: database.url, max: 2 });
