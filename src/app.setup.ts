@@ -1,0 +1,23 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { version } from '../package.json';
+import { openApiConfig } from './config';
+import { HttpMetricsMiddleware } from './middleware';
+
+export const API_PREFIX = 'api';
+
+/** HTTP setup shared by the service and the e2e tests: logger, metrics, the /api prefix, OpenAPI. */
+export function configureApp(app: NestExpressApplication): NestExpressApplication {
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.use(app.get(HttpMetricsMiddleware).handle);
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
+  SwaggerModule.setup(
+    `${API_PREFIX}/docs`,
+    app,
+    () => SwaggerModule.createDocument(app, openApiConfig(version)),
+    { jsonDocumentUrl: `${API_PREFIX}/docs-json` },
+  );
+  return app;
+}

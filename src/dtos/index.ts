@@ -1,0 +1,2 @@
+export * from './error.dto';
+export * from './health.dto';

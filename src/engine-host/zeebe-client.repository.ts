@@ -1,0 +1,41 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Camunda8 } from '@camunda8/sdk';
+import { AppConfig } from '../config';
+
+export type ZeebeGrpcClient = ReturnType<Camunda8['getZeebeGrpcApiClient']>;
+
+/**
+ * The official Zeebe client, the only way this service reaches an engine: the embedded one
+ * (on ENGINE_GRPC_HOST:ENGINE_GRPC_PORT) or the cluster at ZEEBE_GRPC_ADDRESS.
+ */
+@Injectable()
+export class ZeebeClientRepository implements OnApplicationShutdown {
+  readonly address: string;
+  readonly client: ZeebeGrpcClient;
+  private readonly camunda: Camunda8;
+
+  constructor(config: AppConfig) {
+    this.address = zeebeAddress(config);
+    this.camunda = new Camunda8({
+      ZEEBE_GRPC_ADDRESS: this.address,
+      zeebeGrpcSettings: {
+        ZEEBE_CLIENT_LOG_LEVEL: config.logLevel === 'silent' ? 'NONE' : 'ERROR',
+        // Otherwise a reconnect timer keeps the process alive for 3 s after close().
+        ZEEBE_GRPC_CLIENT_CONNECTION_TOLERANCE_MS: 0,
+      },
+    } as ConstructorParameters<typeof Camunda8>[0]);
+    this.client = this.camunda.getZeebeGrpcApiClient();
+  }
+
+  /** Runs after the job workers drained (onModuleDestroy), so no job loses its connection. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.camunda.closeAllClients().catch(() => undefined);
+  }
+}
+
+/** Where the Zeebe gateway is: ZEEBE_GRPC_ADDRESS, else the embedded engine's own gateway. */
+export function zeebeAddress(config: AppConfig): string {
+  if (config.zeebe.grpcAddress) return config.zeebe.grpcAddress;
+  const host = ['0.0.0.0', '::', '[::]'].includes(config.engine.grpcHost) ? '127.0.0.1' : config.engine.grpcHost;
+  return `grpc://${host}:${config.engine.grpcPort}`;
+}

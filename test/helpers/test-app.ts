@@ -1,0 +1,58 @@
+import type { ModuleMetadata } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { type AppConfig, loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logging/create-logger';
+import { ExternalDatabaseServer } from '../../src/repositories';
+import { createTestDatabase } from './test-database';
+
+export interface TestApp {
+  readonly app: NestExpressApplication;
+  readonly config: AppConfig;
+  /** Connection string of this app's own database. */
+  readonly databaseUrl: string;
+  /** Closes the app and drops its database. */
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Environment on top of NODE_ENV=test and the test database. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Test-only modules and controllers, next to the real app. */
+  readonly imports?: ModuleMetadata['imports'];
+  readonly controllers?: ModuleMetadata['controllers'];
+}
+
+/**
+ * The real application, in process, on a database of its own (see `createTestDatabase`), set up
+ * as `main.ts` sets it up but not listening: hand `app.getHttpServer()` to supertest.
+ */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  try {
+    const config = loadConfig({ NODE_ENV: 'test', ...options.env, DATABASE_URL: database.url });
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        AppModule.forRoot({ config, database: new ExternalDatabaseServer(database.url), logger: createLogger(config) }),
+        ...(options.imports ?? []),
+      ],
+      controllers: options.controllers ?? [],
+    }).compile();
+    const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true }));
+    await app.init();
+    return {
+      app,
+      config,
+      databaseUrl: database.url,
+      close: async () => {
+        await app.close();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
