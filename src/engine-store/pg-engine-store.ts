@@ -14,7 +14,8 @@ export class EngineLockedError extends Error {
  * The embedded engine's state in PostgreSQL (schema `engine`, created by the migrations).
  * Each batch is one transaction of a handful of set-based statements: rows travel as one
  * JSON document per statement, so a batch of thousands of changes costs a few round trips
- * and one fsync.
+ * and one fsync. Nested documents travel as JSON text inside it: json_to_recordset would
+ * otherwise unescape them, and a \u0000 in a user's variable cannot become text.
  */
 export class PgEngineStore implements EngineStore {
   private readonly pool: Pool;
@@ -116,9 +117,9 @@ export class PgEngineStore implements EngineStore {
         if (table.upserts.length > 0) {
           await client.query(
             `insert into engine.${table.table} (key, process_instance_key, data)
-             select key, "processInstanceKey", data from json_to_recordset($1::json) as r(key bigint, "processInstanceKey" bigint, data jsonb)
+             select key, "processInstanceKey", data::json from json_to_recordset($1::json) as r(key bigint, "processInstanceKey" bigint, data text)
              on conflict (key) do update set data = excluded.data, process_instance_key = excluded.process_instance_key`,
-            [JSON.stringify(table.upserts)],
+            [JSON.stringify(table.upserts.map((row) => ({ ...row, data: JSON.stringify(row.data) })))],
           );
         }
       }
@@ -142,10 +143,10 @@ export class PgEngineStore implements EngineStore {
       if (batch.records.length > 0) {
         await client.query(
           `insert into engine.record (position, key, timestamp, value_type, intent, process_instance_key, element_id, bpmn_element_type, value)
-           select position, key, to_timestamp(timestamp / 1000.0), "valueType", intent, "processInstanceKey", "elementId", "bpmnElementType", value
+           select position, key, to_timestamp(timestamp / 1000.0), "valueType", intent, "processInstanceKey", "elementId", "bpmnElementType", value::json
              from json_to_recordset($1::json) as r(position bigint, key bigint, timestamp bigint, "valueType" text, intent text,
-                  "processInstanceKey" bigint, "elementId" text, "bpmnElementType" text, value jsonb)`,
-          [JSON.stringify(batch.records)],
+                  "processInstanceKey" bigint, "elementId" text, "bpmnElementType" text, value text)`,
+          [JSON.stringify(batch.records.map((record) => ({ ...record, value: JSON.stringify(record.value) })))],
         );
       }
       await client.query('update engine.meta set last_key = $1, last_position = $2 where id = 1', [batch.lastKey, batch.lastPosition]);

@@ -112,10 +112,14 @@ export class BpmnRuntime {
 
   // --- creation ----------------------------------------------------------------------
 
-  /** Creates a process instance and queues its activation. */
+  /**
+   * Creates a process instance: its variables first, then `onCreated` (the creation record),
+   * then ELEMENT_ACTIVATING — Zeebe's order — and queues its activation.
+   */
   createProcessInstance(
     definition: ProcessDefinition,
     variables: Record<string, unknown>,
+    onCreated?: (instance: ElementInstance) => void,
     parent?: { processInstanceKey: number; elementInstanceKey: number },
   ): ElementInstance {
     const key = this.state.keys.next();
@@ -134,8 +138,9 @@ export class BpmnRuntime {
       parentElementInstanceKey: parent?.elementInstanceKey,
     };
     this.state.putElement(instance);
-    this.writeElementRecord(instance, 'ELEMENT_ACTIVATING');
     this.variables.setLocal(instance, variables);
+    onCreated?.(instance);
+    this.writeElementRecord(instance, 'ELEMENT_ACTIVATING');
     this.schedule(() => this.runActivation(instance));
     return instance;
   }
@@ -202,9 +207,13 @@ export class BpmnRuntime {
 
   // --- completion ----------------------------------------------------------------------
 
-  /** Moves an activated element to COMPLETING and runs its completion. */
-  complete(instance: ElementInstance): void {
+  /**
+   * Moves an activated element to COMPLETING and runs its completion; `onCompleting` runs in
+   * between (a job's variables are applied there, as Zeebe does).
+   */
+  complete(instance: ElementInstance, onCompleting?: () => void): void {
     this.transition(instance, 'COMPLETING');
+    onCompleting?.();
     this.runCompletion(instance);
   }
 

@@ -31,11 +31,12 @@ import { JobDelivery } from './delivery/job-delivery';
 import { ResultWaiters } from './delivery/result-waiters';
 import { Rejection } from './errors';
 import type { ExpressionLanguage } from './expressions';
+import { BrokenBatch, CommandPipeline, type Pending, type PreparedBatch } from './pipeline';
 import { createProcessorRegistry, type ProcessorRegistry } from './processors';
 import type { ElementInstance } from './state/entities';
-import { collectBatchWrite, restoreState } from './state/persistence';
 import { EngineState } from './state/engine-state';
-import type { BatchWrite, EngineStore } from './store';
+import { collectBatchWrite, restoreState } from './state/persistence';
+import type { EngineStore } from './store';
 
 export interface EngineLogger {
   info(message: string, context?: Record<string, unknown>): void;
@@ -56,6 +57,8 @@ export interface EngineOptions {
   maxBatchSize?: number;
   /** Queued commands beyond which requests are refused with RESOURCE_EXHAUSTED. */
   maxQueueSize?: number;
+  /** Batches being written while the next one is processed. */
+  maxInflightWrites?: number;
   /** Long-polling wait when a client sends requestTimeout 0. */
   defaultLongPollMs?: number;
   logger?: EngineLogger;
@@ -78,19 +81,13 @@ type Command =
   | { kind: 'yield'; keys: number[] }
   | { kind: 'dispatch'; type: string };
 
-interface Pending {
-  command: Command;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
-
 /** The reply of a command that answers later (long polling, awaiting a result). */
 const DEFERRED = Symbol('deferred');
 
 /**
- * The embedded Zeebe-compatible engine. A single writer takes queued commands in batches,
- * applies them to the in-memory state, writes the batch's net changes and records in one
- * transaction and only then answers the batch's requests and delivers its jobs.
+ * The embedded Zeebe-compatible engine: the commands of the Zeebe gateway protocol, applied
+ * by a single writer (see CommandPipeline) to the in-memory state, written durably in batches
+ * and only then acknowledged.
  */
 export class Engine {
   readonly state = new EngineState();
@@ -99,32 +96,24 @@ export class Engine {
   private readonly processors: ProcessorRegistry;
   private readonly store: EngineStore;
   private readonly expressions: ExpressionLanguage;
-  private readonly maxBatchSize: number;
-  private readonly maxQueueSize: number;
   private readonly logger?: EngineLogger;
   private readonly observer?: EngineObserver;
-
-  private queue: Pending[] = [];
-  private running = false;
-  private closed = false;
-  private healthy = true;
-  private idle: Promise<void> = Promise.resolve();
-
+  private readonly pipeline: CommandPipeline<Command>;
   private readonly delivery: JobDelivery;
   private readonly waiters = new ResultWaiters();
-  /** Per batch: job types that got activatable jobs, and what to do once committed. */
+
+  /** Per batch in progress: job types with new activatable jobs, and what to run after its commit. */
   private activatableTypes = new Set<string>();
   private afterCommit: (() => void)[] = [];
   private wakeTimer?: NodeJS.Timeout;
   private wakeAt = Infinity;
   private unsubscribeClock?: () => void;
+  private closed = false;
 
   private constructor(options: EngineOptions) {
     this.store = options.store;
     this.expressions = options.expressions;
     this.clock = options.clock ?? new SystemClock();
-    this.maxBatchSize = options.maxBatchSize ?? 1000;
-    this.maxQueueSize = options.maxQueueSize ?? 50_000;
     this.delivery = new JobDelivery(options.defaultLongPollMs ?? 10_000);
     this.logger = options.logger;
     this.observer = options.observer;
@@ -133,6 +122,17 @@ export class Engine {
       jobActivatable: (job) => this.activatableTypes.add(job.type),
       processInstanceEnded: (instance, completed) => this.instanceEnded(instance, completed),
     });
+    this.pipeline = new CommandPipeline<Command>({
+      store: this.store,
+      maxBatchSize: options.maxBatchSize ?? 2000,
+      maxQueueSize: options.maxQueueSize ?? 50_000,
+      maxInflightWrites: options.maxInflightWrites ?? 2,
+      prepare: (batch) => this.prepare(batch),
+      recover: () => this.recover(),
+      committed: (batch, writeMs) => this.committed(batch, writeMs),
+      onError: (message, error) =>
+        this.logger?.error(message, { error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    });
   }
 
   /** Loads the persisted state and starts processing. */
@@ -140,18 +140,18 @@ export class Engine {
     const engine = new Engine(options);
     await engine.recover();
     if (engine.clock instanceof ManualClock) {
-      engine.unsubscribeClock = engine.clock.onAdvance(() => engine.submitInternal({ kind: 'tick' }));
+      engine.unsubscribeClock = engine.clock.onAdvance(() => engine.internal({ kind: 'tick' }));
     }
-    engine.submitInternal({ kind: 'tick' });
+    engine.internal({ kind: 'tick' });
     return engine;
   }
 
   get isHealthy(): boolean {
-    return this.healthy && !this.closed;
+    return this.pipeline.isHealthy;
   }
 
   get queueLength(): number {
-    return this.queue.length;
+    return this.pipeline.queueLength;
   }
 
   // --- public API (what the gRPC gateway calls) --------------------------------------
@@ -166,11 +166,7 @@ export class Engine {
   }
 
   /** Resolves when the instance completes; rejects with DEADLINE_EXCEEDED after `timeout` ms. */
-  createProcessInstanceWithResult(
-    request: CreateInstanceRequest,
-    timeout: number,
-    fetchVariables: string[],
-  ): Promise<InstanceResult> {
+  createProcessInstanceWithResult(request: CreateInstanceRequest, timeout: number, fetchVariables: string[]): Promise<InstanceResult> {
     return this.submit({ kind: 'create', request, awaitResult: { timeout, fetchVariables } }) as Promise<InstanceResult>;
   }
 
@@ -191,7 +187,7 @@ export class Engine {
   openJobStream(request: JobStreamRequest, consumer: JobStreamConsumer): { close(): void } {
     const stream = this.delivery.openStream(request, consumer);
     // Jobs that were already waiting go to the new stream too.
-    this.submitInternal({ kind: 'dispatch', type: request.type });
+    this.internal({ kind: 'dispatch', type: request.type });
     return stream;
   }
 
@@ -219,62 +215,38 @@ export class Engine {
     return this.submit({ kind: 'resolve', key }) as Promise<void>;
   }
 
-  /** Stops taking commands, finishes the batch in flight and answers waiting clients. */
+  /** Stops taking commands, finishes the batches in flight and answers waiting clients. */
   async close(): Promise<void> {
     this.closed = true;
     this.unsubscribeClock?.();
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
-    await this.idle;
-    for (const pending of this.queue) pending.reject(new Rejection('UNAVAILABLE', 'Expected the engine to be running, but it is shutting down'));
-    this.queue = [];
+    await this.pipeline.close();
     this.delivery.releaseAll();
     this.waiters.rejectAll(new Rejection('UNAVAILABLE', 'Expected the engine to be running, but it is shutting down'));
   }
 
-  // --- the writer --------------------------------------------------------------------
+  // --- processing --------------------------------------------------------------------
 
   private submit(command: Command): Promise<unknown> {
-    if (this.closed) return Promise.reject(new Rejection('UNAVAILABLE', 'Expected the engine to be running, but it is shutting down'));
-    if (this.queue.length >= this.maxQueueSize) {
-      return Promise.reject(
-        new Rejection('RESOURCE_EXHAUSTED', 'Expected to handle the request, but the engine is overloaded (backpressure); retry later'),
-      );
-    }
-    return new Promise((resolve, reject) => {
-      this.queue.push({ command, resolve, reject });
-      this.kick();
-    });
+    return this.pipeline.submit(command);
   }
 
-  private submitInternal(command: Command): void {
+  private internal(command: Command): void {
     if (this.closed) return;
-    this.queue.push({ command, resolve: () => undefined, reject: (e) => this.logger?.warn('internal command failed', { error: String(e) }) });
-    this.kick();
+    this.pipeline.submitInternal(command, (error) => this.logger?.warn('internal command refused', { error: String(error) }));
   }
 
-  private kick(): void {
-    if (this.running) return;
-    this.running = true;
-    this.idle = new Promise((done) => setImmediate(() => this.loop().finally(done)));
-  }
-
-  private async loop(): Promise<void> {
-    try {
-      while (this.queue.length > 0 && this.healthy) {
-        const batch = this.queue.splice(0, this.maxBatchSize);
-        await this.processBatch(batch);
-      }
-    } finally {
-      this.running = false;
-      if (this.queue.length > 0 && this.healthy && !this.closed) this.kick();
-    }
-  }
-
-  private async processBatch(batch: Pending[]): Promise<void> {
+  /** Applies a batch to the in-memory state and collects its write, replies and effects. */
+  private prepare(batch: Pending<Command>[]): PreparedBatch<Command> {
     const started = performance.now();
-    const replies: [Pending, unknown][] = [];
-    for (let i = 0; i < batch.length; i++) {
-      const pending = batch[i];
+    const replies: [Pending<Command>, unknown][] = [];
+    const parked = this.delivery.beginBatch();
+    const waiting = this.waiters.beginBatch();
+    const abandon = () => {
+      this.delivery.abandon(parked);
+      this.waiters.abandon(waiting);
+    };
+    for (const pending of batch) {
       try {
         const reply = this.handle(pending);
         this.rt.runAgenda();
@@ -285,59 +257,25 @@ export class Engine {
           replies.push([pending, error]);
           continue;
         }
-        // A broken invariant: the in-memory state may be half-changed. Throw it away, reload,
-        // and run the batch again without the command that broke it.
-        this.logger?.error('command failed with an internal error; reloading engine state', {
-          command: pending.command.kind,
-          error: error instanceof Error ? error.stack : String(error),
-        });
-        pending.reject(new Rejection('INTERNAL', `Expected to process the command, but an internal error occurred: ${String(error)}`));
-        await this.abandonBatch(batch.filter((p) => p !== pending));
-        return;
+        this.rt.resetAgenda();
+        this.afterCommit = [];
+        this.activatableTypes.clear();
+        abandon();
+        throw new BrokenBatch(pending, batch.filter((p) => p !== pending), error);
       }
     }
     this.dispatchJobs();
-    const write = this.collectWrite();
-    const processMs = performance.now() - started;
-    try {
-      await this.store.write(write);
-    } catch (error) {
-      this.logger?.error('writing a batch failed; the batch is rejected and the state reloaded', { error: String(error) });
-      const unavailable = new Rejection('UNAVAILABLE', 'Expected to write the command durably, but the engine store failed; retry');
-      for (const pending of batch) pending.reject(unavailable);
-      await this.abandonBatch([]);
-      return;
-    }
-    this.observer?.batchCommitted({
-      commands: batch.length,
-      records: write.records.length,
-      writeMs: performance.now() - started - processMs,
-      processMs,
-    });
-    for (const [pending, reply] of replies) {
-      if (reply instanceof Rejection) pending.reject(reply);
-      else pending.resolve(reply);
-    }
     const effects = this.afterCommit;
     this.afterCommit = [];
-    this.delivery.commitBatch();
-    this.waiters.commitBatch();
-    for (const effect of effects) effect();
+    return { pendings: batch, replies, write: collectBatchWrite(this.state), effects, abandon, processMs: performance.now() - started };
+  }
+
+  private committed(batch: PreparedBatch<Command>, writeMs: number): void {
+    this.observer?.batchCommitted({ commands: batch.pendings.length, records: batch.write.records.length, writeMs, processMs: batch.processMs });
     this.scheduleWake();
   }
 
-  /** Forgets everything the batch did in memory, reloads, and queues `retry` again first. */
-  private async abandonBatch(retry: Pending[]): Promise<void> {
-    this.rt.resetAgenda();
-    this.delivery.abandonBatch();
-    this.waiters.abandonBatch();
-    this.afterCommit = [];
-    this.activatableTypes.clear();
-    this.queue.unshift(...retry);
-    await this.recoverUntilHealthy();
-  }
-
-  private handle(pending: Pending): unknown {
+  private handle(pending: Pending<Command>): unknown {
     const { command } = pending;
     const rt = this.rt;
     switch (command.kind) {
@@ -361,7 +299,7 @@ export class Engine {
       case 'set-variables':
         return setVariables(rt, command.key, command.variables, command.local);
       case 'activate':
-        return this.handleActivate(pending, command.request, command.signal);
+        return this.activate(pending, command.request, command.signal);
       case 'complete':
         return completeJob(rt, command.key, command.variables);
       case 'fail':
@@ -386,7 +324,7 @@ export class Engine {
 
   // --- jobs and waiting clients ----------------------------------------------------
 
-  private handleActivate(pending: Pending, request: ActivateJobsRequest, signal?: AbortSignal): unknown {
+  private activate(pending: Pending<Command>, request: ActivateJobsRequest, signal?: AbortSignal): unknown {
     const { type, worker, timeout, maxJobsToActivate, fetchVariable } = request;
     const jobs = activateJobs(this.rt, type, worker, timeout, maxJobsToActivate, fetchVariable);
     if (jobs.length > 0 || request.requestTimeout < 0 || signal?.aborted) return jobs;
@@ -396,7 +334,7 @@ export class Engine {
 
   private dispatchJobs(): void {
     if (this.activatableTypes.size === 0) return;
-    const effects = this.delivery.dispatch(this.rt, this.activatableTypes, (keys) => this.submitInternal({ kind: 'yield', keys }));
+    const effects = this.delivery.dispatch(this.rt, this.activatableTypes, (keys) => this.internal({ kind: 'yield', keys }));
     this.afterCommit.push(...effects);
     this.activatableTypes.clear();
   }
@@ -406,31 +344,14 @@ export class Engine {
     if (effect) this.afterCommit.push(effect);
   }
 
-  // --- persistence -------------------------------------------------------------------
-
-  private collectWrite(): BatchWrite {
-    return collectBatchWrite(this.state);
-  }
+  // --- recovery and time -------------------------------------------------------------
 
   /** Rebuilds the in-memory state from the store (at start and after a failed batch). */
   private async recover(): Promise<void> {
     await restoreState(this.state, await this.store.load());
+    this.rt.resetAgenda();
     for (const type of this.state.activatableByType.keys()) this.activatableTypes.add(type);
-    if (this.activatableTypes.size > 0) this.submitInternal({ kind: 'tick' });
-  }
-
-  private async recoverUntilHealthy(): Promise<void> {
-    this.healthy = false;
-    for (let attempt = 0; !this.closed; attempt++) {
-      try {
-        await this.recover();
-        this.healthy = true;
-        return;
-      } catch (error) {
-        this.logger?.error('engine recovery failed; retrying', { attempt, error: String(error) });
-        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
-      }
-    }
+    if (this.activatableTypes.size > 0) this.internal({ kind: 'tick' });
   }
 
   /** Arms one timer for the earliest job deadline or backoff (and, later, BPMN timers). */
@@ -443,7 +364,7 @@ export class Engine {
     this.wakeTimer = setTimeout(() => {
       this.wakeAt = Infinity;
       this.wakeTimer = undefined;
-      this.submitInternal({ kind: 'tick' });
+      this.internal({ kind: 'tick' });
     }, Math.max(0, due - this.clock.now()));
   }
 }

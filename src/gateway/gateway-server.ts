@@ -31,6 +31,20 @@ export interface GatewayOptions {
   maxMessageSize?: number;
 }
 
+/**
+ * Zeebe messages are small and this gateway usually sits on loopback next to its clients, so
+ * compressing them only burns CPU (the official client gzips every request by default). The
+ * gateway still accepts compressed requests, but advertises identity only: grpc-js clients
+ * then stop compressing on that channel after the first response.
+ */
+const advertiseIdentityEncoding: grpc.ServerInterceptor = (_method, call) =>
+  new grpc.ServerInterceptingCall(call, {
+    sendMetadata: (metadata, next) => {
+      metadata.set('grpc-accept-encoding', 'identity');
+      next(metadata);
+    },
+  });
+
 /** The Zeebe gateway gRPC service (gateway_protocol.Gateway) in front of the embedded engine. */
 export class GatewayServer {
   private server?: grpc.Server;
@@ -56,6 +70,7 @@ export class GatewayServer {
       'grpc.max_send_message_length': maxMessageSize,
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.http2.min_ping_interval_without_data_ms': 5000,
+      interceptors: [advertiseIdentityEncoding],
     });
     this.boundPort = await new Promise<number>((resolve, reject) =>
       server.bindAsync(`${this.options.host}:${this.options.port}`, grpc.ServerCredentials.createInsecure(), (error, port) =>

@@ -1,3 +1,4 @@
+import { Rejection } from '../engine';
 import { invalidArgument } from './grpc-errors';
 
 /**
@@ -49,13 +50,17 @@ export function toInt(value: string | number | undefined): number {
 export class RequestProblems {
   private readonly problems: string[] = [];
 
+  /** `brokerSide`: checks a Zeebe broker makes, reported with the "Command … rejected" prefix. */
+  constructor(private readonly options: { brokerSide?: boolean } = {}) {}
+
   check(ok: boolean, message: string): this {
     if (!ok) this.problems.push(message);
     return this;
   }
 
   throwIfAny(): void {
-    if (this.problems.length === 1) throw invalidArgument(this.problems[0]);
-    if (this.problems.length > 1) throw invalidArgument(this.problems.join('; '));
+    if (this.problems.length === 0) return;
+    const message = this.problems.join('; ');
+    throw this.options.brokerSide ? Rejection.invalidArgument(message) : invalidArgument(message);
   }
 }

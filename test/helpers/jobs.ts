@@ -1,6 +1,11 @@
 import type { EngineHarness } from './engine-harness';
 
-export type Job = Awaited<ReturnType<EngineHarness['zeebe']['activateJobs']>>[number];
+/** Variables as the tests write them: any JSON object. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Vars = Record<string, any>;
+
+type SdkJob = Awaited<ReturnType<EngineHarness['zeebe']['activateJobs']>>[number];
+export type Job = Omit<SdkJob, 'variables'> & { variables: Vars };
 
 export interface ActivateOptions {
   /** Long-poll wait; -1 returns at once. Default 2000 ms. */
@@ -13,15 +18,15 @@ export interface ActivateOptions {
 }
 
 /** ActivateJobs through the Zeebe client, with test-friendly defaults. */
-export function activate(h: EngineHarness, type: string, options: ActivateOptions = {}): Promise<Job[]> {
-  return h.zeebe.activateJobs({
+export async function activate(h: EngineHarness, type: string, options: ActivateOptions = {}): Promise<Job[]> {
+  return (await h.zeebe.activateJobs({
     type,
     worker: options.worker ?? 'test-worker',
     timeout: options.timeout ?? 30_000,
     maxJobsToActivate: options.maxJobsToActivate ?? 10,
     requestTimeout: options.requestTimeout ?? 2000,
     ...(options.fetchVariable ? { fetchVariable: options.fetchVariable } : {}),
-  } as never);
+  } as never)) as Job[];
 }
 
 /** Activates exactly one job of `type` (fails the test when none or several come back). */
@@ -32,7 +37,7 @@ export async function activateOne(h: EngineHarness, type: string, options: Activ
 }
 
 /** Activates the one job of `type` and completes it with `variables`; returns the job. */
-export async function completeOne(h: EngineHarness, type: string, variables: Record<string, unknown> = {}): Promise<Job> {
+export async function completeOne(h: EngineHarness, type: string, variables: Vars = {}): Promise<Job> {
   const job = await activateOne(h, type);
   await h.zeebe.completeJob({ jobKey: job.key, variables });
   return job;
@@ -66,4 +71,10 @@ let counter = 0;
 export function unique(prefix: string): string {
   counter += 1;
   return `${prefix}-${counter}-${Math.random().toString(36).slice(2, 7)}`;
+}
+
+/** SetVariables; returns the key of the VARIABLE_DOCUMENT (the SDK types the response as void). */
+export async function setVariables(h: EngineHarness, elementInstanceKey: string, variables: Vars, local: boolean): Promise<string> {
+  const response = (await h.zeebe.setVariables({ elementInstanceKey, variables, local })) as unknown as { key: string };
+  return response.key;
 }

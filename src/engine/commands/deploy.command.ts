@@ -47,7 +47,7 @@ export async function prepareDeployment(
     const { processes, problems } = await parseBpmn(resource.content, { checkExpression: (s) => expressions.check(s) });
     for (const process of processes) problems.push(...unsupported(process, processors));
     if (problems.length > 0) {
-      report.push(`'${resource.name}':\n${problems.map(formatProblem).join('\n')}`);
+      report.push(`'${resource.name}': ${problems.map(formatProblem).join('')}`);
       continue;
     }
     prepared.push({
@@ -85,7 +85,7 @@ export function applyDeployment(rt: BpmnRuntime, resources: PreparedResource[]):
   for (const resource of resources) {
     for (const model of resource.processes) {
       const latest = state.latestDefinition(model.bpmnProcessId);
-      if (latest && latest.checksum === resource.checksum) {
+      if (latest && latest.checksum === resource.checksum && latest.resourceName === resource.name) {
         result.processes.push(describe(latest));
         metadata.push({ ...describe(latest), checksum: resource.checksum, duplicate: true, tenantId: TENANT });
         continue;
@@ -139,6 +139,9 @@ function unsupported(process: ProcessModel, processors: ProcessorRegistry): Vali
   return problems;
 }
 
+/** Zeebe's validation layout: one block per element, each line ending in a newline. */
 function formatProblem(problem: ValidationProblem): string {
-  return problem.elementId ? `- Element: ${problem.elementId}\n    - ERROR: ${problem.message}` : `- ERROR: ${problem.message}`;
+  return problem.elementId
+    ? `- Element: ${problem.elementId}\n    - ERROR: ${problem.message}\n`
+    : `- ERROR: ${problem.message}\n`;
 }

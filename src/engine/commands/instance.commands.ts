@@ -42,23 +42,23 @@ export function createInstance(rt: BpmnRuntime, request: CreateInstanceRequest):
       'Expected to create instance of process with none start event, but there is no such event',
     );
   }
-  const instance = rt.createProcessInstance(definition, request.variables);
-  rt.state.log.append(
-    'PROCESS_INSTANCE_CREATION',
-    'CREATED',
-    instance.key,
-    rt.now(),
-    {
-      bpmnProcessId: definition.bpmnProcessId,
-      version: definition.version,
-      processDefinitionKey: definition.key,
-      processInstanceKey: instance.key,
-      variables: request.variables,
-      tenantId: TENANT,
-    },
-    instance.key,
+  return rt.createProcessInstance(definition, request.variables, (instance) =>
+    rt.state.log.append(
+      'PROCESS_INSTANCE_CREATION',
+      'CREATED',
+      rt.state.keys.next(),
+      rt.now(),
+      {
+        bpmnProcessId: definition.bpmnProcessId,
+        version: definition.version,
+        processDefinitionKey: definition.key,
+        processInstanceKey: instance.key,
+        variables: request.variables,
+        tenantId: TENANT,
+      },
+      instance.key,
+    ),
   );
-  return instance;
 }
 
 export function cancelInstance(rt: BpmnRuntime, processInstanceKey: number): void {

@@ -30,16 +30,25 @@ export function completeJob(rt: BpmnRuntime, jobKey: number, variables: Record<s
   rt.state.elements.touch(instance);
   const element = rt.elementOf(instance);
   if (job.kind === 'EXECUTION_LISTENER') {
-    rt.variables.merge(instance, variables);
     instance.listenerIndex = (instance.listenerIndex ?? 0) + 1;
-    if (job.listenerEventType === 'START') rt.continueActivation(instance);
-    else rt.continueCompletion(instance);
+    if (job.listenerEventType === 'START') {
+      // Start listener results are locals of the element, seen by its job and conditions.
+      rt.variables.setLocal(instance, variables);
+      rt.continueActivation(instance);
+    } else {
+      // End listener results propagate like output mappings, from the enclosing scope.
+      if (instance.flowScopeKey > 0) rt.variables.merge(rt.scopeOf(instance), variables);
+      else rt.variables.setLocal(instance, variables);
+      rt.continueCompletion(instance);
+    }
     return;
   }
-  // With output mappings the job's result stays local and only the mapped targets propagate.
-  if (element.outputMappings?.length) rt.variables.setLocal(instance, variables);
-  else rt.variables.merge(instance, variables);
-  rt.complete(instance);
+  // Zeebe applies the job's variables once the task is COMPLETING. With output mappings the
+  // result stays local and only the mapped targets propagate.
+  rt.complete(instance, () => {
+    if (element.outputMappings?.length) rt.variables.setLocal(instance, variables);
+    else rt.variables.merge(instance, variables);
+  });
 }
 
 export function failJob(rt: BpmnRuntime, request: FailJobRequest): void {

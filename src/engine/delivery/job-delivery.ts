@@ -22,8 +22,10 @@ interface Stream {
 export class JobDelivery {
   private readonly pollers = new Map<string, Poller[]>();
   private readonly streams = new Map<string, Stream[]>();
-  /** Pollers parked by the batch in progress, forgotten if the batch is abandoned. */
+  /** Pollers parked by the batch in progress, forgotten if that batch is abandoned. */
   private batchPollers: Poller[] = [];
+  /** Per job type: which open stream gets the next pushed job. */
+  private readonly streamCursor = new Map<string, number>();
 
   constructor(private readonly defaultLongPollMs: number) {}
 
@@ -65,16 +67,21 @@ export class JobDelivery {
       const available = () => rt.state.activatableByType.get(type)?.size ?? 0;
       const streams = (this.streams.get(type) ?? []).filter((s) => s.open);
       if (streams.length > 0) {
-        const share = Math.ceil(available() / streams.length);
-        for (const stream of streams) {
-          if (available() === 0) break;
+        // Round robin over the open streams, continued across batches; each stream's share
+        // is activated at once (one JOB_BATCH record per stream and batch).
+        const shares = new Array<number>(streams.length).fill(0);
+        let cursor = this.streamCursor.get(type) ?? 0;
+        for (let n = available(); n > 0; n--) shares[cursor++ % streams.length]++;
+        this.streamCursor.set(type, cursor % streams.length);
+        streams.forEach((stream, i) => {
+          if (shares[i] === 0) return;
           const { worker, timeout, fetchVariable } = stream.request;
-          const jobs = activateJobs(rt, type, worker, timeout, share, fetchVariable);
+          const jobs = activateJobs(rt, type, worker, timeout, shares[i], fetchVariable);
           effects.push(() => {
             const lost = jobs.filter((job) => !stream.open || !stream.consumer.push(job)).map((job) => job.key);
             if (lost.length > 0) undelivered(lost);
           });
-        }
+        });
       }
       const pollers = this.pollers.get(type);
       while (pollers && pollers.length > 0 && available() > 0) {
@@ -92,19 +99,19 @@ export class JobDelivery {
     return effects;
   }
 
-  /** The batch committed: its parked polls stay parked. */
-  commitBatch(): void {
+  /** Starts collecting the polls parked by a new batch; pass the result to `abandon` if it fails. */
+  beginBatch(): readonly unknown[] {
     this.batchPollers = [];
+    return this.batchPollers;
   }
 
-  /** The batch was abandoned: its polls will be parked again when their commands are retried. */
-  abandonBatch(): void {
-    for (const poller of this.batchPollers) {
+  /** The batch was abandoned: its parked polls are dropped (their commands were refused or are retried). */
+  abandon(parked: readonly unknown[]): void {
+    for (const poller of parked as Poller[]) {
       poller.done = true;
       if (poller.timer) clearTimeout(poller.timer);
       this.remove(poller);
     }
-    this.batchPollers = [];
   }
 
   /** Answers every parked poll with no jobs (shutdown). */

@@ -57,17 +57,18 @@ export class ResultWaiters {
       );
   }
 
-  commitBatch(): void {
+  /** Starts collecting the waiters added by a new batch; pass the result to `abandon` if it fails. */
+  beginBatch(): readonly number[] {
     this.batchKeys = [];
+    return this.batchKeys;
   }
 
-  abandonBatch(): void {
-    for (const key of this.batchKeys) {
+  abandon(keys: readonly number[]): void {
+    for (const key of keys) {
       const waiter = this.waiters.get(key);
       if (waiter?.timer) clearTimeout(waiter.timer);
       this.waiters.delete(key);
     }
-    this.batchKeys = [];
   }
 
   rejectAll(error: Rejection): void {

@@ -69,13 +69,13 @@ export class FeelEvaluator {
   }
 
   /**
-   * Evaluates a condition (sequence flow, completion condition). A null result is false;
-   * any other non-boolean is a failure.
+   * Evaluates a condition (sequence flow, completion condition). Comparisons with null are
+   * already false (see null-safe-comparisons); any other non-boolean result, null included, is
+   * a failure, as in Zeebe.
    */
   evaluateCondition(source: string, context: Record<string, unknown>): FeelResult<boolean> {
     const run = this.run(source, context);
     if (!run.ok) return run;
-    if (run.value === null || run.value === undefined) return { ok: true, value: false };
     return typeof run.value === 'boolean' ? { ok: true, value: run.value } : typeMismatch(source, 'BOOLEAN', run);
   }
 

@@ -1,5 +1,4 @@
 import type { DeployResult } from '../../engine';
-import { invalidArgument } from '../grpc-errors';
 import { unary } from './handler';
 
 interface ResourceMessage {
@@ -8,8 +7,7 @@ interface ResourceMessage {
 }
 
 function toResources(resources: ResourceMessage[] | undefined) {
-  if (!resources || resources.length === 0) throw invalidArgument('Expected to deploy at least one resource, but none given');
-  return resources.map((r) => ({ name: r.name, content: Buffer.from(r.content ?? '').toString('utf8') }));
+  return (resources ?? []).map((r) => ({ name: r.name, content: Buffer.from(r.content ?? '').toString('utf8') }));
 }
 
 function processMetadata(result: DeployResult) {

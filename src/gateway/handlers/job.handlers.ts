@@ -44,7 +44,7 @@ export function toWire(job: ActivatedJob) {
  * job must say who holds it), although Zeebe 8 lets it through.
  */
 function checkActivateRequest(type: string, worker: string, timeout: number, max: number): void {
-  new RequestProblems()
+  new RequestProblems({ brokerSide: true })
     .check(max >= 1, `Expected to activate job batch with max jobs to activate to be greater than zero, but it was '${max}'`)
     .check(timeout >= 1, `Expected to activate job batch with timeout to be greater than zero, but it was '${timeout}'`)
     .check((type ?? '').trim() !== '', 'Expected to activate job batch with type to be present, but it was blank')
@@ -88,7 +88,8 @@ export const activateJobs =
       if (jobs.length > 0) call.write({ jobs: jobs.map(toWire) });
       call.end();
     };
-    run().catch((error) => call.destroy(toServiceError(error, 'ACTIVATE') as unknown as Error));
+    // grpc-js sends a server stream's status only through 'error' (destroy() would drop it).
+    run().catch((error) => call.emit('error', toServiceError(error, 'ACTIVATE')));
   };
 
 /** Pushes each job of the type as it becomes activatable, until the client closes the stream. */
@@ -101,7 +102,7 @@ export const streamActivatedJobs =
       checkStreamRequest(request.type, request.worker, timeout);
     } catch (error) {
       // Gateway-side validation: Zeebe sends these without the "Command … rejected" prefix.
-      call.destroy(toServiceError(error, '') as unknown as Error);
+      call.emit('error', toServiceError(error, ''));
       return;
     }
     let open = true;

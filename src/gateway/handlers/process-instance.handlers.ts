@@ -19,10 +19,6 @@ function toCreateRequest(message: CreateRequestMessage | undefined): CreateInsta
   const problems = new RequestProblems();
   const key = toKey(message.processDefinitionKey);
   problems.check(
-    key > 0 || (message.bpmnProcessId ?? '').trim() !== '',
-    'Expected either a bpmnProcessId or a processDefinitionKey to be given, but both are empty',
-  );
-  problems.check(
     !message.startInstructions || message.startInstructions.length === 0,
     'Expected no start instructions, but the embedded engine does not support starting at a given element yet',
   );

@@ -12,7 +12,8 @@ export class InclusiveGatewayProcessor implements ElementProcessor {
   activate(rt: BpmnRuntime, instance: ElementInstance, element: ElementModel): void {
     const flows: string[] = [];
     if (element.outgoing.length > 0) {
-      const context = rt.variables.context(instance.flowScopeKey);
+      // The gateway's own scope: its start listeners and local SetVariables are visible.
+      const context = rt.variables.context(instance.key);
       for (const flow of element.outgoing) {
         if (flow.id === element.defaultFlowId) continue;
         if (flow.condition === undefined) {
