@@ -57,21 +57,28 @@ describe('Travesía service (e2e)', () => {
   afterAll(() => testApp?.close());
 
   describe('GET /api/health', () => {
-    it('should answer 200 with every component up when the database is', async () => {
+    it('should answer 200 with every component up: the database and the embedded engine', async () => {
       // when
       const response = await request(http).get('/api/health').expect(200);
 
       // then
       expect(response.body).toEqual({
         status: 'up',
-        components: { database: { status: 'up', durationMs: expect.any(Number) } },
+        components: {
+          database: { status: 'up', durationMs: expect.any(Number) },
+          engine: {
+            status: 'up',
+            durationMs: expect.any(Number),
+            details: { gateway: `grpc://127.0.0.1:${testApp.config.engine.grpcPort}`, queued: expect.any(Number) },
+          },
+        },
       });
     });
 
     it('should answer 503 when a registered component is down', async () => {
       // given
       const health = testApp.app.get(HealthService);
-      const unregister = health.register({ name: 'engine', check: () => Promise.reject(new Error('not started')) });
+      const unregister = health.register({ name: 'mailer', check: () => Promise.reject(new Error('not started')) });
 
       // when
       const response = await request(http).get('/api/health').expect(503);
@@ -79,7 +86,7 @@ describe('Travesía service (e2e)', () => {
 
       // then
       expect(response.body.status).toBe('down');
-      expect(response.body.components.engine).toEqual({ status: 'down', durationMs: expect.any(Number), error: 'not started' });
+      expect(response.body.components.mailer).toEqual({ status: 'down', durationMs: expect.any(Number), error: 'not started' });
       expect(response.body.components.database.status).toBe('up');
       await request(http).get('/api/health').expect(200);
     });

@@ -1,6 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
-import type { BatchWrite, EngineStore, LoadedState, StoredDefinition } from '../engine/store';
-import type { VariableRow } from '../engine/state/variable-table';
+import type { BatchWrite, EngineStore, LoadedState, StoredDefinition, VariableRow } from '../engine';
 
 const ENTITY_TABLES = ['element_instance', 'job', 'incident'] as const;
 /** Any constant works; it only has to be the same for every engine process. */

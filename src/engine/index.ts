@@ -9,6 +9,7 @@ export { Rejection, type RejectionCode } from './errors';
 export { ManualClock, SystemClock, type Clock } from './clock';
 export { InMemoryEngineStore } from './store';
 export type { BatchWrite, EngineStore, LoadedState, StoredDefinition, TableWrite } from './store';
+export type { VariableRow } from './state/variable-table';
 export type { ExpressionLanguage, EvaluationResult } from './expressions';
 export type { EngineRecord, ValueType } from './records/record';
 export { KEY_BASE } from './keys';

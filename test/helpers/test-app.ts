@@ -6,6 +6,7 @@ import { configureApp } from '../../src/app.setup';
 import { type AppConfig, loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logging/create-logger';
 import { ExternalDatabaseServer } from '../../src/repositories';
+import { findFreePort } from '../../src/repositories/tcp-port';
 import { createTestDatabase } from './test-database';
 
 export interface TestApp {
@@ -32,7 +33,9 @@ export interface TestAppOptions {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   try {
-    const config = loadConfig({ NODE_ENV: 'test', ...options.env, DATABASE_URL: database.url });
+    // The embedded engine's gateway gets a port of its own, so that apps can run side by side.
+    const engineGrpcPort = String(await findFreePort());
+    const config = loadConfig({ NODE_ENV: 'test', ENGINE_GRPC_PORT: engineGrpcPort, ...options.env, DATABASE_URL: database.url });
     const moduleRef = await Test.createTestingModule({
       imports: [
         AppModule.forRoot({ config, database: new ExternalDatabaseServer(database.url), logger: createLogger(config) }),

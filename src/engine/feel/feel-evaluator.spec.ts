@@ -197,9 +197,13 @@ describe('FeelEvaluator', () => {
       expect(feel.evaluateCondition('amount >= 100', { amount: 100 })).toEqual({ ok: true, value: true });
     });
 
-    it('should evaluate null to false', () => {
-      expect(feel.evaluateCondition('null', {})).toEqual({ ok: true, value: false });
-      expect(feel.evaluateCondition('vip', {})).toEqual({ ok: true, value: false });
+    it('should fail on a null result, as Zeebe does (comparisons with null are false instead)', () => {
+      expect(feel.evaluateCondition('null', {})).toEqual({
+        ok: false,
+        message: "Expected result of the expression 'null' to be 'BOOLEAN', but was 'NULL'.",
+      });
+      expect(feel.evaluateCondition('vip', {})).toMatchObject({ ok: false });
+      expect(feel.evaluateCondition('vip > 3', {})).toEqual({ ok: true, value: false });
     });
 
     it('should evaluate a comparison with a missing variable to false', () => {
