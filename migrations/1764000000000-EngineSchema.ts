@@ -31,7 +31,7 @@ export class EngineSchema1764000000000 implements MigrationInterface {
         deployed_at bigint not null,
         unique (bpmn_process_id, version)
       )`);
-    for (const table of ['element_instance', 'job', 'incident']) {
+    for (const table of ['element_instance', 'job', 'incident', 'subscription', 'message']) {
       await q.query(`
         create table engine.${table} (
           key bigint primary key,

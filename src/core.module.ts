@@ -1,12 +1,12 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { AppConfig, DatabaseConfig, typeOrmOptions } from './config';
 import { httpLoggingParams } from './logging/http-logging.params';
-import { AllExceptionsFilter, createValidationPipe, HttpMetricsMiddleware } from './middleware';
+import { AllExceptionsFilter, ApiKeyGuard, createValidationPipe, HttpMetricsMiddleware } from './middleware';
 import { createDataSource, DatabaseServer, type MetricsRepository, repositories } from './repositories';
 import { type HealthService, services } from './services';
 
@@ -47,6 +47,8 @@ export class CoreModule {
         { provide: DatabaseServer, useValue: database },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        // Every route declares @Auth(...roles) or @Public(); see ApiKeyGuard.
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
         HttpMetricsMiddleware,
         ...repositories,
         ...services,

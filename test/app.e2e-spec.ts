@@ -4,6 +4,7 @@ import { IsEmail, IsInt, IsNotEmpty, IsString, Min, ValidateNested } from 'class
 import { Client } from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types';
+import { Public } from '../src/middleware';
 import { MetricsRepository } from '../src/repositories';
 import { HealthService } from '../src/services';
 import { runServiceProcess } from './helpers/service-process';
@@ -29,6 +30,7 @@ class CreateCustomerDto {
   address: AddressDto;
 }
 
+@Public()
 @Controller('test/customers')
 class TestCustomersController {
   @Post()

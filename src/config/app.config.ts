@@ -15,6 +15,12 @@ export interface AppConfigValues {
   };
   readonly engine: { readonly grpcHost: string; readonly grpcPort: number };
   readonly zeebe: { readonly grpcAddress?: string };
+  /** EVENT_MESSAGE_TTL_MS: how long a customer event's BPMN message is buffered in the engine. */
+  readonly events: { readonly messageTtlMs: number };
+  /** ADMIN_API_KEY: the secret of the admin key created on the first start, if pinned. */
+  readonly auth: { readonly adminApiKey?: string };
+  /** KPI_LISTENER_JOB_TYPE: default job type of the KPI execution listeners injected at deploy. */
+  readonly kpi: { readonly listenerJobType: string };
 }
 
 /**
@@ -30,6 +36,9 @@ export class AppConfig implements AppConfigValues {
   readonly database: AppConfigValues['database'];
   readonly engine: AppConfigValues['engine'];
   readonly zeebe: AppConfigValues['zeebe'];
+  readonly events: AppConfigValues['events'];
+  readonly auth: AppConfigValues['auth'];
+  readonly kpi: AppConfigValues['kpi'];
 
   constructor(values: AppConfigValues) {
     Object.assign(this, structuredClone(values));

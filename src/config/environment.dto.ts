@@ -1,4 +1,5 @@
-import { IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Min } from 'class-validator';
 import { IsOneOf, IsPort, IsUrlWithScheme } from './env.validators';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -60,4 +61,31 @@ export class EnvironmentDto {
 
   @IsPort()
   ENGINE_GRPC_PORT: number = 26500;
+
+  /**
+   * How long the BPMN message of a customer event waits in the engine for a journey to catch it
+   * (Zeebe's timeToLive), in milliseconds; 0: correlate at once or drop. The default covers the
+   * moments between an event and the journey step that waits for it, and lets Zeebe de-duplicate
+   * a message published again after a restart, without catching stale events days later.
+   */
+  @Transform(({ value }) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value))
+  @IsInt({ message: '$property must be a whole number of milliseconds, got "$value"' })
+  @Min(0, { message: '$property must be 0 or more milliseconds, got "$value"' })
+  EVENT_MESSAGE_TTL_MS: number = 60_000;
+
+  /**
+   * The first admin API key, for operators and tests that want to know it in advance; unset →
+   * the first start makes one up and prints it once. Only used while there is no key at all.
+   * Never echoed: it is a secret.
+   */
+  @IsOptional()
+  @Matches(/^trv_[A-Za-z0-9_-]{43,}$/, {
+    message: '$property must be trv_ followed by at least 43 base64url characters (32 random bytes or more)',
+  })
+  ADMIN_API_KEY?: string;
+
+  /** Job type of the KPI execution listeners injected into journeys at deploy (a journey may override it). */
+  @IsString()
+  @Matches(/^[^\s]{1,255}$/, { message: '$property must be a job type without spaces (at most 255 characters), got "$value"' })
+  KPI_LISTENER_JOB_TYPE: string = 'travesia.kpi';
 }

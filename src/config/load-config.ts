@@ -26,6 +26,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     database: { externalUrl: dto.DATABASE_URL, embeddedPort: dto.EMBEDDED_PG_PORT },
     engine: { grpcHost: dto.ENGINE_GRPC_HOST, grpcPort: dto.ENGINE_GRPC_PORT },
     zeebe: { grpcAddress: dto.ZEEBE_GRPC_ADDRESS },
+    events: { messageTtlMs: dto.EVENT_MESSAGE_TTL_MS },
+    auth: { adminApiKey: dto.ADMIN_API_KEY },
+    kpi: { listenerJobType: dto.KPI_LISTENER_JOB_TYPE },
   });
 }
 

@@ -2,9 +2,11 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import type { ServerResponse } from 'node:http';
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { HealthReportDto } from '../dtos';
+import { Public } from '../middleware';
 import { HealthService } from '../services';
 
 @ApiTags('operations')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly service: HealthService) {}

@@ -1,7 +1,9 @@
 import type { Type } from '@nestjs/common';
+import { ApiKeyController } from './api-key.controller';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 
+export * from './api-key.controller';
 export * from './health.controller';
 export * from './metrics.controller';
 
@@ -9,4 +11,4 @@ export * from './metrics.controller';
 export const operationsControllers = [HealthController, MetricsController];
 
 /** The REST API, served when ROLE is `api` or `all`. */
-export const apiControllers: Type[] = [];
+export const apiControllers: Type[] = [ApiKeyController];

@@ -1,2 +1,3 @@
 export * from './error.dto';
 export * from './health.dto';
+export * from './api-key.dto';

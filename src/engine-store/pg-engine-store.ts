@@ -1,7 +1,7 @@
 import { Pool, type PoolClient } from 'pg';
 import type { BatchWrite, EngineStore, LoadedState, StoredDefinition, VariableRow } from '../engine';
 
-const ENTITY_TABLES = ['element_instance', 'job', 'incident'] as const;
+const ENTITY_TABLES = ['element_instance', 'job', 'incident', 'subscription', 'message'] as const;
 /** Any constant works; it only has to be the same for every engine process. */
 const ENGINE_LOCK_ID = 0x7472_6176;
 

@@ -1,5 +1,9 @@
-import { evaluateMappings } from './behaviors/io-mapping.behavior';
+import { ErrorCatchBehavior } from './behaviors/error-catch.behavior';
+import { EventSubscriptionBehavior } from './behaviors/event-subscription.behavior';
+import { EventTriggerBehavior } from './behaviors/event-trigger.behavior';
+import { FlowBehavior } from './behaviors/flow.behavior';
 import { IncidentBehavior } from './behaviors/incident.behavior';
+import { evaluateMappings } from './behaviors/io-mapping.behavior';
 import { JobBehavior } from './behaviors/job.behavior';
 import { checkTransition, intentOf } from './behaviors/lifecycle';
 import { VariableBehavior } from './behaviors/variables.behavior';
@@ -20,6 +24,21 @@ export interface RuntimeHooks {
   processInstanceEnded(instance: ElementInstance, completed: boolean): void;
 }
 
+const ACTIVITIES = new Set([
+  'SERVICE_TASK',
+  'SEND_TASK',
+  'SCRIPT_TASK',
+  'BUSINESS_RULE_TASK',
+  'USER_TASK',
+  'RECEIVE_TASK',
+  'MANUAL_TASK',
+  'TASK',
+  'SUB_PROCESS',
+  'CALL_ACTIVITY',
+  'MULTI_INSTANCE_BODY',
+]);
+const SCOPES = new Set(['PROCESS', 'SUB_PROCESS', 'EVENT_SUB_PROCESS']);
+
 /**
  * Runs BPMN element lifecycles on the engine state. Steps are queued on an agenda and run in
  * order until the instance waits (a job, a subscription, a join), which keeps record order
@@ -29,6 +48,10 @@ export class BpmnRuntime {
   readonly variables: VariableBehavior;
   readonly jobs: JobBehavior;
   readonly incidents: IncidentBehavior;
+  readonly flows: FlowBehavior;
+  readonly subscriptions: EventSubscriptionBehavior;
+  readonly events: EventTriggerBehavior;
+  readonly errors: ErrorCatchBehavior;
   private agenda: (() => void)[] = [];
 
   constructor(
@@ -38,10 +61,13 @@ export class BpmnRuntime {
     readonly processors: ProcessorRegistry,
     readonly hooks: RuntimeHooks,
   ) {
-    const now = () => this.clock.now();
-    this.variables = new VariableBehavior(state, now);
+    this.variables = new VariableBehavior(state, () => this.clock.now());
     this.jobs = new JobBehavior(this);
     this.incidents = new IncidentBehavior(this);
+    this.flows = new FlowBehavior(this);
+    this.subscriptions = new EventSubscriptionBehavior(this);
+    this.events = new EventTriggerBehavior(this);
+    this.errors = new ErrorCatchBehavior(this);
   }
 
   now(): number {
@@ -92,7 +118,7 @@ export class BpmnRuntime {
         elementId: instance.elementId,
         flowScopeKey: instance.flowScopeKey,
         bpmnElementType: instance.type,
-        bpmnEventType: model.eventType,
+        bpmnEventType: instance.type === 'MULTI_INSTANCE_BODY' ? 'UNSPECIFIED' : model.eventType,
         parentProcessInstanceKey: instance.parentProcessInstanceKey ?? -1,
         parentElementInstanceKey: instance.parentElementInstanceKey ?? -1,
         tenantId: TENANT,
@@ -114,13 +140,15 @@ export class BpmnRuntime {
 
   /**
    * Creates a process instance: its variables first, then `onCreated` (the creation record),
-   * then ELEMENT_ACTIVATING — Zeebe's order — and queues its activation.
+   * then ELEMENT_ACTIVATING — Zeebe's order — and queues its activation. `extra` may name the
+   * start event to begin at (message, timer and signal start events).
    */
   createProcessInstance(
     definition: ProcessDefinition,
     variables: Record<string, unknown>,
     onCreated?: (instance: ElementInstance) => void,
     parent?: { processInstanceKey: number; elementInstanceKey: number },
+    extra?: Record<string, unknown>,
   ): ElementInstance {
     const key = this.state.keys.next();
     const instance: ElementInstance = {
@@ -136,6 +164,7 @@ export class BpmnRuntime {
       activeChildren: 0,
       parentProcessInstanceKey: parent?.processInstanceKey,
       parentElementInstanceKey: parent?.elementInstanceKey,
+      extra,
     };
     this.state.putElement(instance);
     this.variables.setLocal(instance, variables);
@@ -145,10 +174,14 @@ export class BpmnRuntime {
     return instance;
   }
 
-  /** Creates a child element instance in `scope` (ACTIVATING) and queues its activation. */
+  /**
+   * Creates a child element instance in `scope` (ACTIVATING) and queues its activation. A
+   * multi-instance element first gets its body; the body creates the inner instances.
+   */
   activateChild(scope: ElementInstance, elementId: string, init?: Partial<ElementInstance>): ElementInstance {
     const element = this.definitionOf(scope).model.elements.get(elementId);
     if (!element) throw new EngineInvariantError(`Missing element '${elementId}'`);
+    const inner = scope.type === 'MULTI_INSTANCE_BODY' && scope.elementId === elementId;
     const instance: ElementInstance = {
       key: this.state.keys.next(),
       processInstanceKey: scope.processInstanceKey,
@@ -156,7 +189,7 @@ export class BpmnRuntime {
       bpmnProcessId: scope.bpmnProcessId,
       version: scope.version,
       elementId,
-      type: element.type,
+      type: element.multiInstance && !inner ? 'MULTI_INSTANCE_BODY' : element.type,
       flowScopeKey: scope.key,
       state: 'ACTIVATING',
       activeChildren: 0,
@@ -177,9 +210,20 @@ export class BpmnRuntime {
     if (instance.state !== 'ACTIVATING') return;
     const element = this.elementOf(instance);
     instance.pending = undefined;
+    // A multi-instance body has neither mappings nor listeners: its inner instances have them.
+    if (instance.type === 'MULTI_INSTANCE_BODY') return this.activate(instance, element);
+    const loop = instance.extra?.loop as { loopCounter: number; inputElement?: string; item?: unknown } | undefined;
+    if (loop && !instance.extra?.loopVariablesSet) {
+      this.variables.setLocal(instance, {
+        loopCounter: loop.loopCounter,
+        ...(loop.inputElement ? { [loop.inputElement]: loop.item ?? null } : {}),
+      });
+      instance.extra = { ...instance.extra, loopVariablesSet: true };
+    }
     if (element.inputMappings?.length) {
       const scopeKey = instance.flowScopeKey > 0 ? instance.flowScopeKey : instance.key;
-      const result = evaluateMappings(element.inputMappings, this.variables.context(scopeKey), this.expressions);
+      const context = { ...this.variables.context(scopeKey), ...this.variables.local(instance.key) };
+      const result = evaluateMappings(element.inputMappings, context, this.expressions);
       if (!result.ok) {
         this.incidents.raise(instance, 'IO_MAPPING_ERROR', result.message, 'inputs');
         return;
@@ -202,19 +246,63 @@ export class BpmnRuntime {
       return;
     }
     instance.listenerIndex = undefined;
-    this.processors.get(element.type).activate(this, instance, element);
+    this.activate(instance, element);
+  }
+
+  /**
+   * Step 'activate': the element's boundary events and its event subprocesses start waiting,
+   * then its processor runs.
+   */
+  private activate(instance: ElementInstance, element: ElementModel): void {
+    instance.pending = undefined;
+    if (this.state.subscriptionsOf(instance.key).length === 0) {
+      const targets: ElementModel[] = [];
+      const model = this.definitionOf(instance).model;
+      if (ACTIVITIES.has(instance.type) && !this.isInnerInstance(instance)) {
+        for (const id of element.boundaryEventIds ?? []) targets.push(model.elements.get(id)!);
+      }
+      if (SCOPES.has(instance.type)) {
+        for (const id of element.eventSubprocessStartIds ?? []) targets.push(model.elements.get(id)!);
+      }
+      const failure = targets.length > 0 ? this.subscriptions.open(instance, targets, instance.key) : undefined;
+      if (failure) {
+        this.incidents.raise(instance, 'EXTRACT_VALUE_ERROR', failure, 'activate');
+        return;
+      }
+    }
+    this.processors.get(instance.type).activate(this, instance, element);
+  }
+
+  isInnerInstance(instance: ElementInstance): boolean {
+    const scope = instance.flowScopeKey > 0 ? this.state.elements.get(instance.flowScopeKey) : undefined;
+    return scope?.type === 'MULTI_INSTANCE_BODY' && scope.elementId === instance.elementId;
   }
 
   // --- completion ----------------------------------------------------------------------
 
   /**
    * Moves an activated element to COMPLETING and runs its completion; `onCompleting` runs in
-   * between (a job's variables are applied there, as Zeebe does).
+   * between (a job's or event's variables are applied there, as Zeebe does). What the element
+   * waited for (boundary events, event subprocesses) stops waiting.
    */
   complete(instance: ElementInstance, onCompleting?: () => void): void {
     this.transition(instance, 'COMPLETING');
+    this.subscriptions.closeAll(instance.key);
     onCompleting?.();
     this.runCompletion(instance);
+  }
+
+  /**
+   * Completes an element with the variables of the event that triggered it: local to the
+   * element when it has output mappings (they pick what propagates), else propagated.
+   */
+  completeTriggered(instance: ElementInstance, variables: Record<string, unknown> | undefined): void {
+    if (instance.state === 'ACTIVATING') this.transition(instance, 'ACTIVATED');
+    this.complete(instance, () => {
+      if (!variables || Object.keys(variables).length === 0) return;
+      if (this.elementOf(instance).outputMappings?.length) this.variables.setLocal(instance, variables);
+      else this.variables.merge(instance, variables);
+    });
   }
 
   /** Step 'outputs': output mappings into the flow scope, then the end listeners. */
@@ -222,6 +310,7 @@ export class BpmnRuntime {
     if (instance.state !== 'COMPLETING') return;
     const element = this.elementOf(instance);
     instance.pending = undefined;
+    if (instance.type === 'MULTI_INSTANCE_BODY') return this.finishCompletion(instance, element);
     if (element.outputMappings?.length && instance.flowScopeKey > 0) {
       const result = evaluateMappings(element.outputMappings, this.variables.context(instance.key), this.expressions);
       if (!result.ok) {
@@ -246,102 +335,51 @@ export class BpmnRuntime {
       return;
     }
     instance.listenerIndex = undefined;
+    this.finishCompletion(instance, element);
+  }
+
+  private finishCompletion(instance: ElementInstance, element: ElementModel): void {
     this.transition(instance, 'COMPLETED', element);
-    if (instance.flowScopeKey < 0) {
-      // The hook runs before the variables are dropped: a waiting client may want them.
-      this.hooks.processInstanceEnded(instance, true);
-      this.state.removeElement(instance);
+    if (instance.flowScopeKey < 0) return this.endProcessInstance(instance, true);
+    const scope = this.scopeOf(instance);
+    if (scope.type === 'MULTI_INSTANCE_BODY' && scope.elementId === instance.elementId) {
+      const body = this.processors.get('MULTI_INSTANCE_BODY');
+      body.childCompleting?.(this, scope, instance);
+      this.removeChild(scope, instance);
+      body.childEnded?.(this, scope);
       return;
     }
-    const scope = this.scopeOf(instance);
-    const processor = this.processors.get(element.type);
+    const processor = this.processors.get(instance.type);
     if (processor.leave) processor.leave(this, instance, element, scope);
-    else for (const flow of element.outgoing) this.takeFlow(scope, flow);
+    else for (const flow of element.outgoing) this.flows.take(scope, flow);
     this.removeChild(scope, instance);
     this.checkScopeCompletion(scope);
   }
 
-  // --- sequence flows and joins --------------------------------------------------------
-
-  takeFlow(scope: ElementInstance, flow: SequenceFlowModel): void {
-    const definition = this.definitionOf(scope);
-    this.state.log.append(
-      'PROCESS_INSTANCE',
-      'SEQUENCE_FLOW_TAKEN',
-      this.state.keys.next(),
-      this.now(),
-      {
-        bpmnProcessId: scope.bpmnProcessId,
-        version: scope.version,
-        processDefinitionKey: scope.processDefinitionKey,
-        processInstanceKey: scope.processInstanceKey,
-        elementId: flow.id,
-        flowScopeKey: scope.key,
-        bpmnElementType: 'SEQUENCE_FLOW',
-        bpmnEventType: 'UNSPECIFIED',
-        parentProcessInstanceKey: -1,
-        parentElementInstanceKey: -1,
-        tenantId: TENANT,
-      },
-      scope.processInstanceKey,
-      flow.id,
-      'SEQUENCE_FLOW',
-    );
-    const target = definition.model.elements.get(flow.targetId)!;
-    const joins = target.incoming.length > 1 && (target.type === 'PARALLEL_GATEWAY' || target.type === 'INCLUSIVE_GATEWAY');
-    if (!joins) {
-      this.activateChild(scope, target.id);
-      return;
-    }
-    const tokens = ((scope.joins ??= {})[target.id] ??= {});
-    tokens[flow.id] = (tokens[flow.id] ?? 0) + 1;
-    this.state.elements.touch(scope);
-    this.tryJoin(scope, target);
+  /** Takes a sequence flow out of `scope`'s child; `init` seeds the next element instance. */
+  takeFlow(scope: ElementInstance, flow: SequenceFlowModel, init?: Partial<ElementInstance>): void {
+    this.flows.take(scope, flow, init);
   }
 
-  /**
-   * A parallel join fires when every incoming flow holds a token; an inclusive join when every
-   * incoming flow either holds one or can no longer receive one from what is still active.
-   */
-  private tryJoin(scope: ElementInstance, gateway: ElementModel): boolean {
-    const tokens = scope.joins?.[gateway.id];
-    if (!tokens) return false;
-    const waiting = gateway.incoming.filter((f) => !(tokens[f.id] > 0));
-    if (waiting.length > 0) {
-      if (gateway.type === 'PARALLEL_GATEWAY') return false;
-      if (waiting.some((flow) => this.canStillReach(scope, gateway, flow))) return false;
-    }
-    for (const flow of gateway.incoming) {
-      if (tokens[flow.id] > 1) tokens[flow.id]--;
-      else delete tokens[flow.id];
-    }
-    if (Object.keys(tokens).length === 0) delete scope.joins![gateway.id];
-    if (Object.keys(scope.joins!).length === 0) scope.joins = undefined;
-    this.state.elements.touch(scope);
-    this.activateChild(scope, gateway.id);
-    return true;
+  private endProcessInstance(instance: ElementInstance, completed: boolean): void {
+    // The hooks run before the variables are dropped: a waiting client or the caller wants them.
+    this.hooks.processInstanceEnded(instance, completed);
+    this.events.messageStartedInstanceEnded(instance);
+    const callerKey = instance.parentElementInstanceKey ?? -1;
+    const childVariables = completed && callerKey > 0 ? this.variables.local(instance.key) : undefined;
+    this.state.removeElement(instance);
+    const caller = callerKey > 0 ? this.state.elements.get(callerKey) : undefined;
+    if (childVariables && caller?.state === 'ACTIVATED') this.returnToCaller(caller, childVariables);
   }
 
-  /** Whether an active element of the scope (or a token at another join) can still reach `flow`. */
-  private canStillReach(scope: ElementInstance, gateway: ElementModel, flow: SequenceFlowModel): boolean {
-    const model = this.definitionOf(scope).model;
-    const starts: string[] = this.state.childrenOf(scope.key).map((c) => c.elementId);
-    for (const [joinId, tokens] of Object.entries(scope.joins ?? {})) {
-      if (joinId !== gateway.id && Object.keys(tokens).length > 0) starts.push(joinId);
-    }
-    const seen = new Set<string>();
-    const stack = starts.filter((id) => id !== gateway.id);
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      if (id === flow.sourceId) return true;
-      const element = model.elements.get(id);
-      if (!element) continue;
-      for (const out of element.outgoing) if (out.targetId !== gateway.id) stack.push(out.targetId);
-      for (const boundaryId of element.boundaryEventIds ?? []) stack.push(boundaryId);
-    }
-    return false;
+  /** A called instance completed: the call activity completes with the child's variables. */
+  private returnToCaller(caller: ElementInstance, childVariables: Record<string, unknown>): void {
+    const element = this.elementOf(caller);
+    caller.calledInstanceKey = undefined;
+    this.complete(caller, () => {
+      if (element.outputMappings?.length) this.variables.setLocal(caller, childVariables);
+      else if (element.calledElement?.propagateAllChildVariables !== false) this.variables.merge(caller, childVariables);
+    });
   }
 
   // --- scopes ------------------------------------------------------------------------
@@ -358,16 +396,13 @@ export class BpmnRuntime {
     this.state.elements.touch(scope);
   }
 
-  /** A container completes when no child is active and no token waits at a join. */
+  /**
+   * A container completes when no child is active and no token waits at a join (its event
+   * subprocess subscriptions do not keep it alive).
+   */
   checkScopeCompletion(scope: ElementInstance): void {
-    if (scope.state !== 'ACTIVATED') return;
-    if (scope.joins) {
-      const model = this.definitionOf(scope).model;
-      for (const gatewayId of Object.keys(scope.joins)) {
-        const gateway = model.elements.get(gatewayId)!;
-        if (gateway.type === 'INCLUSIVE_GATEWAY' && this.tryJoin(scope, gateway)) return;
-      }
-    }
+    if (scope.state !== 'ACTIVATED' || scope.type === 'MULTI_INSTANCE_BODY') return;
+    if (this.flows.retryInclusiveJoins(scope)) return;
     if (scope.activeChildren === 0 && !scope.joins) this.complete(scope);
   }
 
@@ -378,12 +413,10 @@ export class BpmnRuntime {
         return this.runActivation(instance);
       case 'start-listener':
         return this.continueActivation(instance);
-      case 'activate': {
-        if (instance.state !== 'ACTIVATING') return;
-        instance.pending = undefined;
-        const element = this.elementOf(instance);
-        return this.processors.get(element.type).activate(this, instance, element);
-      }
+      case 'activate':
+        if (instance.state === 'ACTIVATING') this.activate(instance, this.elementOf(instance));
+        else if (instance.state === 'ACTIVATED') this.processors.get(instance.type).resume?.(this, instance, this.elementOf(instance));
+        return;
       case 'outputs':
         return this.runCompletion(instance);
       case 'end-listener':
@@ -394,27 +427,6 @@ export class BpmnRuntime {
     }
   }
 
-  /**
-   * Looks for an error catch event for `errorCode` from the element outward and, when one is
-   * found, hands the error to it. Returns false when nothing catches it.
-   */
-  catchError(
-    instance: ElementInstance,
-    errorCode: string,
-    errorMessage: string,
-    variables: Record<string, unknown>,
-  ): boolean {
-    return this.errorCatcher?.(instance, errorCode, errorMessage, variables) ?? false;
-  }
-
-  /** Installed by the error-event processors; absent while no catch event kind is supported. */
-  errorCatcher?: (
-    instance: ElementInstance,
-    errorCode: string,
-    errorMessage: string,
-    variables: Record<string, unknown>,
-  ) => boolean;
-
   // --- termination -------------------------------------------------------------------
 
   /** Terminates an element and everything inside it, children first. */
@@ -422,17 +434,14 @@ export class BpmnRuntime {
     if (instance.state === 'TERMINATING' || instance.state === 'TERMINATED' || instance.state === 'COMPLETED') return;
     const element = this.elementOf(instance);
     this.transition(instance, 'TERMINATING', element);
+    this.subscriptions.closeAll(instance.key);
     for (const child of this.state.childrenOf(instance.key)) this.terminate(child);
-    this.processors.get(element.type).terminate?.(this, instance, element);
+    this.processors.get(instance.type).terminate?.(this, instance, element);
     if (instance.jobKey !== undefined) this.jobs.cancel(instance.jobKey);
     this.incidents.resolveAllOf(instance);
     instance.joins = undefined;
     this.transition(instance, 'TERMINATED', element);
-    if (instance.flowScopeKey < 0) {
-      this.hooks.processInstanceEnded(instance, false);
-      this.state.removeElement(instance);
-      return;
-    }
+    if (instance.flowScopeKey < 0) return this.endProcessInstance(instance, false);
     const scope = this.scopeOf(instance);
     this.removeChild(scope, instance);
   }

@@ -27,6 +27,7 @@ import {
   updateJobTimeout,
   yieldJobs,
 } from './commands/job.commands';
+import type { PublishRequest } from './behaviors/event-trigger.behavior';
 import { JobDelivery } from './delivery/job-delivery';
 import { ResultWaiters } from './delivery/result-waiters';
 import { Rejection } from './errors';
@@ -77,6 +78,8 @@ type Command =
   | { kind: 'retries'; key: number; retries: number }
   | { kind: 'timeout'; key: number; timeout: number }
   | { kind: 'resolve'; key: number }
+  | { kind: 'publish'; request: PublishRequest }
+  | { kind: 'signal'; name: string; variables: Record<string, unknown> }
   | { kind: 'tick' }
   | { kind: 'yield'; keys: number[] }
   | { kind: 'dispatch'; type: string };
@@ -215,6 +218,16 @@ export class Engine {
     return this.submit({ kind: 'resolve', key }) as Promise<void>;
   }
 
+  /** Correlates a message to waiting instances and message start events; resolves with its key. */
+  publishMessage(request: PublishRequest): Promise<number> {
+    return this.submit({ kind: 'publish', request }) as Promise<number>;
+  }
+
+  /** Triggers every subscription to the signal and its signal start events; resolves with its key. */
+  broadcastSignal(name: string, variables: Record<string, unknown>): Promise<number> {
+    return this.submit({ kind: 'signal', name, variables }) as Promise<number>;
+  }
+
   /** Stops taking commands, finishes the batches in flight and answers waiting clients. */
   async close(): Promise<void> {
     this.closed = true;
@@ -312,8 +325,17 @@ export class Engine {
         return updateJobTimeout(rt, command.key, command.timeout);
       case 'resolve':
         return resolveIncident(rt, command.key);
-      case 'tick':
-        return processDueJobs(rt, this.clock.now());
+      case 'publish':
+        return rt.events.publish(command.request);
+      case 'signal':
+        return rt.events.broadcastSignal(command.name, command.variables);
+      case 'tick': {
+        const now = this.clock.now();
+        processDueJobs(rt, now);
+        rt.events.fireTimers(now);
+        rt.events.expireMessages(now);
+        return undefined;
+      }
       case 'yield':
         return yieldJobs(rt, command.keys);
       case 'dispatch':
@@ -354,10 +376,16 @@ export class Engine {
     if (this.activatableTypes.size > 0) this.internal({ kind: 'tick' });
   }
 
-  /** Arms one timer for the earliest job deadline or backoff (and, later, BPMN timers). */
+  /** Arms one timer for the earliest job deadline, backoff, BPMN timer or message expiry. */
   private scheduleWake(): void {
     if (this.closed || this.clock instanceof ManualClock) return;
-    const due = Math.min(this.state.jobDeadlines.peekDue() ?? Infinity, this.state.jobBackoffs.peekDue() ?? Infinity);
+    const { jobDeadlines, jobBackoffs, timers, messageDeadlines } = this.state;
+    const due = Math.min(
+      jobDeadlines.peekDue() ?? Infinity,
+      jobBackoffs.peekDue() ?? Infinity,
+      timers.peekDue() ?? Infinity,
+      messageDeadlines.peekDue() ?? Infinity,
+    );
     if (due === Infinity || due >= this.wakeAt) return;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeAt = due;

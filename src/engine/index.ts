@@ -5,6 +5,7 @@
 export { Engine } from './engine';
 export type { EngineLogger, EngineObserver, EngineOptions } from './engine';
 export type * from './commands/api';
+export type { PublishRequest } from './behaviors/event-trigger.behavior';
 export { Rejection, type RejectionCode } from './errors';
 export { ManualClock, SystemClock, type Clock } from './clock';
 export { InMemoryEngineStore } from './store';

@@ -18,6 +18,7 @@ import {
   resolveIncident,
   setVariables,
 } from './handlers/process-instance.handlers';
+import { broadcastSignal, publishMessage } from './handlers/message.handlers';
 import { topology } from './handlers/topology.handler';
 import { unimplemented } from './handlers/unimplemented.handler';
 import { loadGatewayService } from './proto';
@@ -99,8 +100,8 @@ export class GatewayServer {
       ThrowError: throwError(ctx),
       UpdateJobRetries: updateJobRetries(ctx),
       UpdateJobTimeout: updateJobTimeout(ctx),
-      PublishMessage: unimplemented('PUBLISH_MESSAGE', 'messages')(ctx),
-      BroadcastSignal: unimplemented('BROADCAST_SIGNAL', 'signals')(ctx),
+      PublishMessage: publishMessage(ctx),
+      BroadcastSignal: broadcastSignal(ctx),
       EvaluateDecision: unimplemented('EVALUATE_DECISION', 'DMN decisions')(ctx),
       ModifyProcessInstance: unimplemented('MODIFY_PROCESS_INSTANCE', 'process instance modification')(ctx),
       MigrateProcessInstance: unimplemented('MIGRATE_PROCESS_INSTANCE', 'process instance migration')(ctx),

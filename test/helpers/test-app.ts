@@ -9,6 +9,9 @@ import { ExternalDatabaseServer } from '../../src/repositories';
 import { findFreePort } from '../../src/repositories/tcp-port';
 import { createTestDatabase } from './test-database';
 
+/** ADMIN_API_KEY of every test app, so that tests can create keys (see `createKeys` in ./auth). */
+export const TEST_ADMIN_API_KEY = 'trv_test-admin-key-0123456789abcdefghijklmnopqrstuv';
+
 export interface TestApp {
   readonly app: NestExpressApplication;
   readonly config: AppConfig;
@@ -19,7 +22,10 @@ export interface TestApp {
 }
 
 export interface TestAppOptions {
-  /** Environment on top of NODE_ENV=test and the test database. */
+  /**
+   * Environment on top of NODE_ENV=test, ADMIN_API_KEY=TEST_ADMIN_API_KEY and the test database;
+   * `ADMIN_API_KEY: ''` lets the app make up its first key as a real first start does.
+   */
   readonly env?: Readonly<Record<string, string>>;
   /** Test-only modules and controllers, next to the real app. */
   readonly imports?: ModuleMetadata['imports'];
@@ -35,7 +41,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   try {
     // The embedded engine's gateway gets a port of its own, so that apps can run side by side.
     const engineGrpcPort = String(await findFreePort());
-    const config = loadConfig({ NODE_ENV: 'test', ENGINE_GRPC_PORT: engineGrpcPort, ...options.env, DATABASE_URL: database.url });
+    const config = loadConfig({ NODE_ENV: 'test', ENGINE_GRPC_PORT: engineGrpcPort, ADMIN_API_KEY: TEST_ADMIN_API_KEY, ...options.env, DATABASE_URL: database.url });
     const moduleRef = await Test.createTestingModule({
       imports: [
         AppModule.forRoot({ config, database: new ExternalDatabaseServer(database.url), logger: createLogger(config) }),

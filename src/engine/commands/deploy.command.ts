@@ -18,9 +18,11 @@ export interface PreparedResource {
 }
 
 const SUPPORTED_EVENTS: Record<string, readonly string[]> = {
-  START_EVENT: ['NONE'],
-  END_EVENT: ['NONE', 'TERMINATE'],
-  INTERMEDIATE_THROW_EVENT: ['NONE'],
+  START_EVENT: ['NONE', 'MESSAGE', 'TIMER', 'SIGNAL', 'ERROR', 'ESCALATION'],
+  END_EVENT: ['NONE', 'TERMINATE', 'ERROR', 'ESCALATION', 'SIGNAL', 'MESSAGE'],
+  INTERMEDIATE_THROW_EVENT: ['NONE', 'ESCALATION', 'SIGNAL', 'LINK', 'MESSAGE'],
+  INTERMEDIATE_CATCH_EVENT: ['MESSAGE', 'TIMER', 'SIGNAL', 'LINK'],
+  BOUNDARY_EVENT: ['MESSAGE', 'TIMER', 'SIGNAL', 'ERROR', 'ESCALATION'],
 };
 
 /**
@@ -102,6 +104,7 @@ export function applyDeployment(rt: BpmnRuntime, resources: PreparedResource[]):
         model,
       };
       state.addDefinition(definition, true);
+      rt.subscriptions.openStartSubscriptions(definition);
       state.log.append('PROCESS', 'CREATED', definition.key, now, {
         ...describe(definition),
         checksum: definition.checksum,
@@ -128,9 +131,6 @@ function unsupported(process: ProcessModel, processors: ProcessorRegistry): Vali
   const problems: ValidationProblem[] = [];
   for (const element of process.elements.values()) {
     const events = SUPPORTED_EVENTS[element.type];
-    if (element.multiInstance) {
-      problems.push({ elementId: element.id, message: 'Multi-instance activities are not supported yet by the embedded engine' });
-    }
     if (!processors.supports(element.type) || (events && !events.includes(element.eventType))) {
       const kind = element.eventType !== 'NONE' && element.eventType !== 'UNSPECIFIED' ? `${element.eventType} ` : '';
       problems.push({ elementId: element.id, message: `Elements of type ${kind}${element.type} are not supported yet by the embedded engine` });

@@ -82,18 +82,27 @@ export function failJob(rt: BpmnRuntime, request: FailJobRequest): void {
 export function throwError(rt: BpmnRuntime, request: ThrowErrorRequest): void {
   const job = findJob(rt, request.jobKey, 'throw an error for');
   requireActivated(job, 'throw an error for');
+  if (job.kind === 'EXECUTION_LISTENER') {
+    throw Rejection.invalidState(
+      `Cannot throw BPMN error from EXECUTION_LISTENER job with key '${job.key}', type '${job.type}' and processInstanceKey '${job.processInstanceKey}'`,
+    );
+  }
   job.state = 'ERROR_THROWN';
   job.errorCode = request.errorCode;
   job.errorMessage = request.errorMessage;
   job.deadline = -1;
-  rt.state.updateJob(job);
   rt.jobs.write(job, 'ERROR_THROWN', { variables: request.variables });
   const instance = rt.state.elements.get(job.elementInstanceKey);
   if (!instance) return;
-  if (rt.catchError(instance, request.errorCode, request.errorMessage, request.variables)) {
+  const target = rt.errors.find(instance, 'ERROR', request.errorCode);
+  if (target) {
+    // The job is done: terminating its task must not cancel it as well.
     rt.state.removeJob(job.key);
+    instance.jobKey = undefined;
+    rt.errors.catch(target, request.variables);
     return;
   }
+  rt.state.updateJob(job);
   rt.incidents.raiseForJob(
     job,
     'UNHANDLED_ERROR_EVENT',

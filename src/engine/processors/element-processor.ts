@@ -19,8 +19,14 @@ export interface ElementProcessor {
    * every outgoing flow.
    */
   leave?(rt: BpmnRuntime, instance: ElementInstance, element: ElementModel, scope: ElementInstance): void;
-  /** The element is being terminated: release what it holds (jobs, subscriptions). */
+  /** The element is being terminated: release what it holds (a called instance, …). */
   terminate?(rt: BpmnRuntime, instance: ElementInstance, element: ElementModel): void;
+  /** An incident raised after ACTIVATED was resolved: carry on from where it stopped. */
+  resume?(rt: BpmnRuntime, instance: ElementInstance, element: ElementModel): void;
+  /** Containers that manage their children themselves (multi-instance): a child completed, before it is removed. */
+  childCompleting?(rt: BpmnRuntime, scope: ElementInstance, child: ElementInstance): void;
+  /** …and after it was removed. */
+  childEnded?(rt: BpmnRuntime, scope: ElementInstance): void;
 }
 
 export class ProcessorRegistry {

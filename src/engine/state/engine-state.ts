@@ -1,7 +1,7 @@
 import { DueHeap } from '../util/heap';
 import { KeyGenerator } from '../keys';
 import { RecordLog } from '../records/record';
-import type { ElementInstance, Incident, Job, ProcessDefinition } from './entities';
+import type { BufferedMessage, ElementInstance, Incident, Job, ProcessDefinition, Subscription } from './entities';
 import { TrackedTable } from './tracked-table';
 import { VariableTable } from './variable-table';
 
@@ -23,6 +23,8 @@ export class EngineState {
   readonly elements = new TrackedTable<ElementInstance>('element_instance');
   readonly jobs = new TrackedTable<Job>('job');
   readonly incidents = new TrackedTable<Incident>('incident');
+  readonly subscriptions = new TrackedTable<Subscription>('subscription');
+  readonly messages = new TrackedTable<BufferedMessage>('message');
   readonly variables = new VariableTable();
 
   /** Derived indexes, rebuilt on load. */
@@ -31,10 +33,24 @@ export class EngineState {
   readonly jobDeadlines = new DueHeap<{ key: number; deadline: number }>();
   readonly jobBackoffs = new DueHeap<{ key: number; recurAt: number }>();
   readonly incidentsByElement = new Map<number, Set<number>>();
+  readonly subscriptionsByOwner = new Map<number, Set<number>>();
+  /** Message subscriptions of element instances by `name\0correlationKey`, oldest first. */
+  readonly messageSubscriptions = new Map<string, Set<number>>();
+  /** Message start event subscriptions by message name. */
+  readonly messageStartSubscriptions = new Map<string, Set<number>>();
+  readonly signalSubscriptions = new Map<string, Set<number>>();
+  readonly timers = new DueHeap<{ key: number; dueDate: number }>();
+  /** Buffered messages by `name\0correlationKey`, oldest first. */
+  readonly bufferedMessages = new Map<string, Map<number, BufferedMessage>>();
+  /** `name\0correlationKey\0messageId` of buffered messages that have an id. */
+  readonly messageIds = new Set<string>();
+  readonly messageDeadlines = new DueHeap<{ key: number; deadline: number }>();
+  /** `bpmnProcessId\0correlationKey` → the active instance a message start event created. */
+  readonly messageStartedInstances = new Map<string, number>();
 
   /** The tables written by the store, in write order. */
   get tables(): TrackedTable<{ key: number }>[] {
-    return [this.elements, this.jobs, this.incidents] as TrackedTable<{ key: number }>[];
+    return [this.elements, this.jobs, this.incidents, this.subscriptions, this.messages] as TrackedTable<{ key: number }>[];
   }
 
   addDefinition(definition: ProcessDefinition, isNew: boolean): void {
@@ -138,6 +154,69 @@ export class EngineState {
     return keys ? [...keys].map((k) => this.incidents.get(k)!).filter(Boolean) : [];
   }
 
+  // --- subscriptions -----------------------------------------------------------------
+
+  putSubscription(subscription: Subscription): void {
+    this.subscriptions.put(subscription);
+    this.indexSubscription(subscription);
+  }
+
+  removeSubscription(key: number): Subscription | undefined {
+    const subscription = this.subscriptions.delete(key);
+    if (!subscription) return undefined;
+    removeFrom(this.subscriptionsByOwner, subscription.ownerKey, key);
+    if (subscription.kind === 'message') {
+      if (subscription.ownerKey < 0) removeFrom(this.messageStartSubscriptions, subscription.messageName!, key);
+      else removeFrom(this.messageSubscriptions, messageKey(subscription.messageName!, subscription.correlationKey!), key);
+    }
+    if (subscription.kind === 'signal') removeFrom(this.signalSubscriptions, subscription.signalName!, key);
+    return subscription;
+  }
+
+  subscriptionsOf(ownerKey: number): Subscription[] {
+    const keys = this.subscriptionsByOwner.get(ownerKey);
+    return keys ? [...keys].map((k) => this.subscriptions.get(k)!).filter(Boolean) : [];
+  }
+
+  private indexSubscription(subscription: Subscription): void {
+    addTo(this.subscriptionsByOwner, subscription.ownerKey, subscription.key);
+    if (subscription.kind === 'message') {
+      if (subscription.ownerKey < 0) addTo(this.messageStartSubscriptions, subscription.messageName!, subscription.key);
+      else addTo(this.messageSubscriptions, messageKey(subscription.messageName!, subscription.correlationKey!), subscription.key);
+    }
+    if (subscription.kind === 'signal') addTo(this.signalSubscriptions, subscription.signalName!, subscription.key);
+    if (subscription.kind === 'timer') {
+      this.timers.push(subscription.timer!.dueDate, { key: subscription.key, dueDate: subscription.timer!.dueDate });
+    }
+  }
+
+  // --- buffered messages -------------------------------------------------------------
+
+  putMessage(message: BufferedMessage): void {
+    this.messages.put(message);
+    this.indexMessage(message);
+  }
+
+  removeMessage(key: number): BufferedMessage | undefined {
+    const message = this.messages.delete(key);
+    if (!message) return undefined;
+    const id = messageKey(message.name, message.correlationKey);
+    const list = this.bufferedMessages.get(id);
+    list?.delete(key);
+    if (list && list.size === 0) this.bufferedMessages.delete(id);
+    if (message.messageId) this.messageIds.delete(`${id}\u0000${message.messageId}`);
+    return message;
+  }
+
+  private indexMessage(message: BufferedMessage): void {
+    const id = messageKey(message.name, message.correlationKey);
+    let list = this.bufferedMessages.get(id);
+    if (!list) this.bufferedMessages.set(id, (list = new Map()));
+    list.set(message.key, message);
+    if (message.messageId) this.messageIds.add(`${id}\u0000${message.messageId}`);
+    this.messageDeadlines.push(message.deadline, { key: message.key, deadline: message.deadline });
+  }
+
   // --- recovery ----------------------------------------------------------------------
 
   clear(): void {
@@ -151,6 +230,15 @@ export class EngineState {
     this.jobDeadlines.clear();
     this.jobBackoffs.clear();
     this.incidentsByElement.clear();
+    this.subscriptionsByOwner.clear();
+    this.messageSubscriptions.clear();
+    this.messageStartSubscriptions.clear();
+    this.signalSubscriptions.clear();
+    this.timers.clear();
+    this.bufferedMessages.clear();
+    this.messageIds.clear();
+    this.messageDeadlines.clear();
+    this.messageStartedInstances.clear();
     this.log.discard();
   }
 
@@ -169,5 +257,30 @@ export class EngineState {
       if (!set) this.incidentsByElement.set(incident.elementInstanceKey, (set = new Set()));
       set.add(incident.key);
     }
+    for (const subscription of [...this.subscriptions.values()].sort((a, b) => a.key - b.key)) this.indexSubscription(subscription);
+    for (const message of [...this.messages.values()].sort((a, b) => a.key - b.key)) this.indexMessage(message);
+    for (const instance of this.elements.values()) {
+      const started = instance.extra?.startedByMessage as { correlationKey: string } | undefined;
+      if (instance.type === 'PROCESS' && started?.correlationKey) {
+        this.messageStartedInstances.set(`${instance.bpmnProcessId}\u0000${started.correlationKey}`, instance.key);
+      }
+    }
   }
+}
+
+export function messageKey(name: string, correlationKey: string): string {
+  return `${name}\u0000${correlationKey}`;
+}
+
+function addTo<K>(index: Map<K, Set<number>>, key: K, value: number): void {
+  let set = index.get(key);
+  if (!set) index.set(key, (set = new Set()));
+  set.add(value);
+}
+
+function removeFrom<K>(index: Map<K, Set<number>>, key: K, value: number): void {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) index.delete(key);
 }

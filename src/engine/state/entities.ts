@@ -115,3 +115,40 @@ export interface Variable {
   value: unknown;
   json: string;
 }
+
+/**
+ * An open event subscription: a message, timer or signal that an element waits for.
+ * `ownerKey` is the element instance whose end closes it (the catch event itself, the activity
+ * of a boundary event, the gateway of an event-based gateway, the scope of an event
+ * subprocess); -1 for a process start event subscription, which lives as long as its version
+ * is the latest.
+ */
+export interface Subscription {
+  key: number;
+  kind: 'message' | 'timer' | 'signal';
+  ownerKey: number;
+  processInstanceKey: number;
+  processDefinitionKey: number;
+  bpmnProcessId: string;
+  /** The catch element the event triggers. */
+  elementId: string;
+  interrupting: boolean;
+  messageName?: string;
+  correlationKey?: string;
+  signalName?: string;
+  timer?: { dueDate: number; repetitions: number; interval?: string; cron?: string };
+}
+
+/** A published message kept for its time to live, for subscriptions that open later. */
+export interface BufferedMessage {
+  key: number;
+  name: string;
+  correlationKey: string;
+  messageId: string;
+  variables: Record<string, unknown>;
+  /** Epoch ms after which the message is dropped. */
+  deadline: number;
+  /** A message correlates at most once per process (bpmnProcessId). */
+  correlatedProcessIds: string[];
+  processInstanceKey?: number;
+}

@@ -1,6 +1,6 @@
 import { parseBpmn } from '../model/parse-bpmn';
 import type { BatchWrite, LoadedState } from '../store';
-import type { ElementInstance, Incident, Job } from './entities';
+import type { BufferedMessage, ElementInstance, Incident, Job, Subscription } from './entities';
 import type { EngineState } from './engine-state';
 
 /** The net changes of the batch in progress, in the shape the store writes. */
@@ -42,6 +42,8 @@ export async function restoreState(state: EngineState, loaded: LoadedState): Pro
   for (const row of loaded.tables.get('element_instance') ?? []) state.elements.load(row as ElementInstance);
   for (const row of loaded.tables.get('job') ?? []) state.jobs.load(row as Job);
   for (const row of loaded.tables.get('incident') ?? []) state.incidents.load(row as Incident);
+  for (const row of loaded.tables.get('subscription') ?? []) state.subscriptions.load(row as Subscription);
+  for (const row of loaded.tables.get('message') ?? []) state.messages.load(row as BufferedMessage);
   for (const row of loaded.variables) state.variables.load(row);
   state.keys.restore(loaded.lastKey);
   state.log.restore(loaded.lastPosition);

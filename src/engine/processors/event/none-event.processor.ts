@@ -4,34 +4,13 @@ import type { ElementInstance } from '../../state/entities';
 import type { ElementProcessor } from '../element-processor';
 
 /**
- * Elements with no behaviour of their own: none start/end/intermediate throw events, manual
- * and undefined tasks. They activate and complete at once.
+ * Elements with no behaviour of their own: start events (a triggered one brings its event's
+ * variables), manual and undefined tasks, parallel gateways, link catch events, boundary
+ * events (they are only activated once their event occurred). They complete at once.
  */
 export class PassThroughProcessor implements ElementProcessor {
   activate(rt: BpmnRuntime, instance: ElementInstance, element: ElementModel): void {
     rt.transition(instance, 'ACTIVATED', element);
-    rt.complete(instance);
-  }
-}
-
-/**
- * End events. A terminate end event ends every other active element of its scope, which then
- * completes.
- */
-export class EndEventProcessor implements ElementProcessor {
-  activate(rt: BpmnRuntime, instance: ElementInstance, element: ElementModel): void {
-    rt.transition(instance, 'ACTIVATED', element);
-    rt.complete(instance);
-  }
-
-  leave(rt: BpmnRuntime, instance: ElementInstance, element: ElementModel, scope: ElementInstance): void {
-    if (element.eventType !== 'TERMINATE') return;
-    for (const sibling of rt.state.childrenOf(scope.key)) {
-      if (sibling.key !== instance.key) rt.terminate(sibling);
-    }
-    if (scope.joins) {
-      scope.joins = undefined;
-      rt.state.elements.touch(scope);
-    }
+    rt.completeTriggered(instance, instance.extra?.trigger as Record<string, unknown> | undefined);
   }
 }

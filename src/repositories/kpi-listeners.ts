@@ -1,0 +1,92 @@
+import { flowNodesOf, list } from './bpmn-diagram';
+import type { ModdleElement } from './bpmn-moddle.repository';
+
+export type ListenerEventType = 'start' | 'end';
+
+/** The KPI listeners one element got at deploy: what the KPI worker can expect to hear about it. */
+export interface KpiListenedElement {
+  readonly elementId: string;
+  /** bpmn-moddle type, e.g. `bpmn:ExclusiveGateway`. */
+  readonly elementType: string;
+  readonly eventTypes: ListenerEventType[];
+}
+
+/**
+ * Which KPI execution listeners a flow node can carry. Zeebe (≥ 8.6) refuses to deploy, and the
+ * embedded engine likewise:
+ * - start listeners on start events and on boundary events: they are triggered, not entered,
+ *   so their "entered" is their end;
+ * - end listeners on gateways: a gateway passes the token on as it activates, so its start is
+ *   all there is;
+ * - end listeners on error and escalation end events: they never complete, they throw;
+ * - any listener on a compensation boundary event (Zeebe puts them on the handler instead).
+ * Everything else (tasks, subprocesses, call activities, intermediate events, other end events)
+ * gets both, so the KPI worker sees it entered and left.
+ */
+export function kpiListenerEventTypes(node: ModdleElement): ListenerEventType[] {
+  const definitions = list(node.eventDefinitions).map((definition) => definition.$type);
+  if (node.$type === 'bpmn:BoundaryEvent') {
+    return definitions.includes('bpmn:CompensateEventDefinition') ? [] : ['end'];
+  }
+  if (node.$type === 'bpmn:StartEvent') return ['end'];
+  if (node.$instanceOf('bpmn:Gateway')) return ['start'];
+  if (
+    node.$type === 'bpmn:EndEvent' &&
+    definitions.some((type) => type === 'bpmn:ErrorEventDefinition' || type === 'bpmn:EscalationEventDefinition')
+  ) {
+    return ['start'];
+  }
+  return ['start', 'end'];
+}
+
+/**
+ * Adds a KPI execution listener of `jobType` to every flow node of `process` (subprocesses
+ * included), as {@link kpiListenerEventTypes} allows, keeping the listeners the analyst
+ * modelled: the KPI start listener goes first and the KPI end listener last, so that the time
+ * measured in an activity covers the analyst's own listeners too. An element that already has
+ * a listener of that type and event keeps it (Zeebe refuses duplicates). Mutates the tree;
+ * `create` makes moddle elements.
+ */
+export function injectKpiListeners(
+  process: ModdleElement,
+  jobType: string,
+  create: (type: string, attrs?: Record<string, unknown>) => ModdleElement,
+): KpiListenedElement[] {
+  const listened: KpiListenedElement[] = [];
+  for (const node of flowNodesOf(process)) {
+    const eventTypes = kpiListenerEventTypes(node);
+    if (eventTypes.length === 0) continue;
+    const container = listenersOf(node, create);
+    let listeners = list(container.listeners);
+    const has = (eventType: ListenerEventType) =>
+      listeners.some((listener) => (listener.eventType ?? 'start') === eventType && listener.type === jobType);
+    const listener = (eventType: ListenerEventType) => {
+      const created = create('zeebe:ExecutionListener', { eventType, type: jobType });
+      created.$parent = container;
+      return created;
+    };
+    if (eventTypes.includes('start') && !has('start')) listeners = [listener('start'), ...listeners];
+    if (eventTypes.includes('end') && !has('end')) listeners = [...listeners, listener('end')];
+    container.set('listeners', listeners);
+    listened.push({ elementId: node.id ?? '', elementType: node.$type, eventTypes });
+  }
+  return listened;
+}
+
+/** The node's `zeebe:executionListeners`, created (with its `bpmn:extensionElements`) when missing. */
+function listenersOf(node: ModdleElement, create: (type: string, attrs?: Record<string, unknown>) => ModdleElement): ModdleElement {
+  let extensionElements = node.extensionElements as ModdleElement | undefined;
+  if (!extensionElements) {
+    extensionElements = create('bpmn:ExtensionElements', { values: [] });
+    extensionElements.$parent = node;
+    node.set('extensionElements', extensionElements);
+  }
+  const values = list(extensionElements.values);
+  let container = values.find((value) => value.$type === 'zeebe:ExecutionListeners');
+  if (!container) {
+    container = create('zeebe:ExecutionListeners', { listeners: [] });
+    container.$parent = extensionElements;
+    extensionElements.set('values', [...values, container]);
+  }
+  return container;
+}
