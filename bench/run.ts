@@ -5,9 +5,13 @@ import { runBpmnEnginePeer } from './lib/bpmn-engine-peer';
 import { startService } from './lib/service';
 import { percentile, round } from './lib/stats';
 import { runTravesia, type WorkerMode } from './lib/travesia-run';
+import { runWaiting, type WaitingResult } from './lib/waiting-run';
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 10_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 200);
+const WAITING = Number(process.env.BENCH_WAITING ?? 10_000);
+const PENDING_TIMERS = Number(process.env.BENCH_PENDING_TIMERS ?? 100_000);
+const TIMER_PROBES = Number(process.env.BENCH_TIMER_PROBES ?? 1_000);
 const RESULTS = join(__dirname, '..', '..', 'bench', 'RESULTS.md');
 
 interface Row {
@@ -34,6 +38,21 @@ async function travesia(mode: WorkerMode): Promise<Row> {
   }
 }
 
+async function waiting(): Promise<WaitingResult> {
+  const service = await startService();
+  try {
+    return await runWaiting(service.grpcAddress, service.pid, {
+      waiting: WAITING,
+      pendingTimers: PENDING_TIMERS,
+      probes: TIMER_PROBES,
+      concurrency: CONCURRENCY,
+      databaseUrl: service.databaseUrl,
+    });
+  } finally {
+    await service.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const rows: Row[] = [];
   rows.push(await travesia('stream'));
@@ -48,6 +67,7 @@ async function main(): Promise<void> {
   };
   rows.push(peerRow);
   const best = Math.max(rows[0].instancesPerSecond, rows[1].instancesPerSecond);
+  const w = await waiting();
   const table = rows
     .map((r) => `| ${r.name} | ${Math.round(r.instancesPerSecond)} | ${round(r.instancesPerSecond / peerRow.instancesPerSecond, 1)}× | ${round(r.p50, 2)} | ${round(r.p99, 2)} |`)
     .join('\n');
@@ -64,6 +84,18 @@ ${INSTANCES.toLocaleString('en')} instances, ${CONCURRENCY} creations in flight.
 ${table}
 
 Ratio (best Travesía mode / bpmn-engine): **${round(best / peerRow.instancesPerSecond, 1)}×** (target ≥ 3×; later 10×).
+
+## Waiting instances: messages, timers, memory
+
+One service process, in this order:
+
+| measure | result |
+|---|---:|
+| messages published per second, each correlating to one of ${w.waitingForMessages.toLocaleString('en')} waiting instances (keyed per instance, ${CONCURRENCY} in flight, TTL 0) | ${Math.round(w.messagesPerSecond)} msg/s |
+| instances continued by those messages (PROCESS_MESSAGE_SUBSCRIPTION CORRELATED records) | ${w.correlated.toLocaleString('en')} of ${w.waitingForMessages.toLocaleString('en')} |
+| service RSS with ${w.pendingTimers.toLocaleString('en')} instances waiting on timers (plus the message instances above, completed) | ${Math.round(w.rssMb)} MB |
+| timer lateness with ${w.pendingTimers.toLocaleString('en')} timers pending: due date → the next job delivered to a worker, p50 / p99 / max (${w.probes} probe timers due over ${Math.round(w.probes / 100)} s) | ${w.latenessP50} / ${w.latenessP99} / ${w.latenessMax} ms |
+| earliest probe (a timer never fires before its due date) | ${w.earliest} ms after due |
 `;
   writeFileSync(RESULTS, markdown);
   process.stdout.write(markdown);

@@ -61,6 +61,8 @@ export class Journeys1764300000000 implements MigrationInterface {
         foreign key (journey_id, version_number) references travesia.journey_version (journey_id, number)
       )`);
     await queryRunner.query(`create index journey_deployment_version_idx on travesia.journey_deployment (journey_id, version_number, deployed_at)`);
+    // The KPI worker looks deployments up by the processDefinitionKey its jobs carry.
+    await queryRunner.query(`create index journey_deployment_definition_idx on travesia.journey_deployment (process_definition_key)`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -11,6 +11,8 @@ export const API_PREFIX = 'api';
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // JSON bodies up to 2 MB (Express's default is 100 kB): journey versions carry BPMN XML (see BPMN_XML_MAX_LENGTH).
+  app.useBodyParser('json', { limit: '2mb' });
   app.use(app.get(HttpMetricsMiddleware).handle);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['metrics'] });
   SwaggerModule.setup(

@@ -1,12 +1,12 @@
 import { Client } from 'pg';
 import request from 'supertest';
 import { loadConfig } from '../src/config';
-import { ApiKeyRepository, CryptoRepository, TerminalRepository } from '../src/repositories';
-import { ApiKeyBootstrapService } from '../src/services';
-import { createTestApp, TEST_ADMIN_API_KEY, type TestApp } from './helpers/test-app';
-import { type ServiceProcess, startServiceProcess } from './helpers/service-process';
-import { createTestDatabase, type TestDatabase } from './helpers/test-database';
+import { ApiKeyRepository, CryptoRepository, FIRST_KEY_LOCK, TerminalRepository } from '../src/repositories';
 import { findFreePort } from '../src/repositories/tcp-port';
+import { ApiKeyBootstrapService } from '../src/services';
+import { runServiceProcess, type ServiceProcess, startServiceProcess } from './helpers/service-process';
+import { createTestApp, TEST_ADMIN_API_KEY, type TestApp } from './helpers/test-app';
+import { createTestDatabase, type TestDatabase } from './helpers/test-database';
 
 const BANNER = /^Travesía admin API key \(shown once\): (trv_[A-Za-z0-9_-]{43})$/gm;
 
@@ -46,8 +46,35 @@ describe('the first admin key, in process (e2e)', () => {
     expect(await countKeys()).toBe(1);
   });
 
-  it('should create a single key when processes start together', async () => {
-    // given: a database without keys
+  it('should wait for another process creating the first key, and then create none', async () => {
+    // given: no keys, and another process in the middle of creating the first one
+    await onDatabase((client) => client.query('delete from travesia.api_key'));
+    printed.length = 0;
+    const other = new Client({ connectionString: testApp.databaseUrl });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query('select pg_advisory_xact_lock($1)', [FIRST_KEY_LOCK]);
+
+      // when: this process starts meanwhile, and the other one then commits its key
+      const bootstrapping = testApp.app.get(ApiKeyBootstrapService).createInitialAdminKey();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await other.query(
+        `insert into travesia.api_key (name, role, key_hash, prefix) values ('initial admin', 'admin', repeat('a', 64), 'trv_other')`,
+      );
+      await other.query('commit');
+      await bootstrapping;
+    } finally {
+      await other.end();
+    }
+
+    // then
+    expect(await countKeys()).toBe(1);
+    expect(printed).toEqual([]);
+  });
+
+  it('should create a single key when several start at once', async () => {
+    // given
     await onDatabase((client) => client.query('delete from travesia.api_key'));
     printed.length = 0;
     const bootstrap = testApp.app.get(ApiKeyBootstrapService);
@@ -159,8 +186,6 @@ describe('the first admin key, in the real service (e2e)', () => {
   });
 
   it('should refuse to start with an ADMIN_API_KEY that is too weak, without echoing it', async () => {
-    const { runServiceProcess } = await import('./helpers/service-process');
-
     const { code, stderr } = await runServiceProcess({ DATABASE_URL: database.url, ADMIN_API_KEY: 'trv_hunter2' });
 
     expect(code).toBe(1);

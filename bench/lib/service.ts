@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,8 @@ export interface BenchService {
   grpcAddress: string;
   httpUrl: string;
   pid: number;
+  /** The service's database, for checking what the engine recorded. */
+  databaseUrl: string;
   stop(): Promise<void>;
 }
 
@@ -55,7 +57,11 @@ export async function startService(): Promise<BenchService> {
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const httpUrl = `http://127.0.0.1:${env.PORT}`;
   await waitHealthy(httpUrl, child);
+  const databaseUrl =
+    env.DATABASE_URL ??
+    `postgres://postgres:${readFileSync(join(env.DATA_DIR, 'pg-password'), 'utf8').trim()}@127.0.0.1:${env.EMBEDDED_PG_PORT}/travesia`;
   return {
+    databaseUrl,
     grpcAddress: `grpc://127.0.0.1:${env.ENGINE_GRPC_PORT}`,
     httpUrl,
     pid: child.pid!,

@@ -6,10 +6,11 @@ import type { JourneyVersionEntity, ProblemCategory, ValidationProblem, VersionV
 import { KeyRefDto } from './journey.dto';
 
 /**
- * Longest BPMN XML a version may hold, in characters (2 MiB of ASCII): far above what a
- * modeller writes for a journey, low enough that a mistake cannot fill the database.
+ * Longest BPMN XML a version may hold, in characters (1 MiB of ASCII): a journey of a hundred
+ * elements with its layout is about 100 kB, and a mistake cannot fill the database. The JSON
+ * body limit (2 MB, see `configureApp`) leaves room for the escaping.
  */
-export const BPMN_XML_MAX_LENGTH = 2 * 1024 * 1024;
+export const BPMN_XML_MAX_LENGTH = 1024 * 1024;
 
 export class CreateJourneyVersionDto {
   @ApiProperty({ description: `The diagram as BPMN 2.0 XML, as a modeller saves it (at most ${BPMN_XML_MAX_LENGTH} characters).` })
@@ -196,7 +197,8 @@ export class DeploymentDto {
   deployedAt: string;
 }
 
-export class JourneyVersionSummaryDto {
+/** What listings and reads of a version share. */
+class JourneyVersionBaseDto {
   @ApiProperty({ format: 'uuid' })
   journeyId: string;
 
@@ -215,9 +217,6 @@ export class JourneyVersionSummaryDto {
   @ApiProperty({ description: 'Whether this is the version deployed last.' })
   live: boolean;
 
-  @ApiProperty({ type: ValidationSummaryDto })
-  validation: ValidationSummaryDto;
-
   @ApiProperty({ type: VersionDiffDto, nullable: true, description: 'Against the previous version; null for version 1.' })
   diff: VersionDiffDto | null;
 
@@ -234,9 +233,14 @@ export class JourneyVersionSummaryDto {
   lastDeployment: DeploymentDto | null;
 }
 
-export class JourneyVersionDto extends JourneyVersionSummaryDto {
+export class JourneyVersionSummaryDto extends JourneyVersionBaseDto {
+  @ApiProperty({ type: ValidationSummaryDto })
+  validation: ValidationSummaryDto;
+}
+
+export class JourneyVersionDto extends JourneyVersionBaseDto {
   @ApiProperty({ type: ValidationDto })
-  override validation: ValidationDto;
+  validation: ValidationDto;
 
   @ApiProperty({ description: 'The diagram as the analyst drew it.' })
   bpmnXml: string;

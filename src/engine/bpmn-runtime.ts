@@ -119,14 +119,22 @@ export class BpmnRuntime {
         flowScopeKey: instance.flowScopeKey,
         bpmnElementType: instance.type,
         bpmnEventType: instance.type === 'MULTI_INSTANCE_BODY' ? 'UNSPECIFIED' : model.eventType,
-        parentProcessInstanceKey: instance.parentProcessInstanceKey ?? -1,
-        parentElementInstanceKey: instance.parentElementInstanceKey ?? -1,
+        ...this.parentKeys(instance),
         tenantId: TENANT,
       },
       instance.processInstanceKey,
       instance.elementId,
       instance.type,
     );
+  }
+
+  /** The caller of the instance an element belongs to: every record of a called instance names it. */
+  parentKeys(instance: ElementInstance): { parentProcessInstanceKey: number; parentElementInstanceKey: number } {
+    const root = instance.flowScopeKey < 0 ? instance : this.state.elements.get(instance.processInstanceKey);
+    return {
+      parentProcessInstanceKey: root?.parentProcessInstanceKey ?? -1,
+      parentElementInstanceKey: root?.parentElementInstanceKey ?? -1,
+    };
   }
 
   transition(instance: ElementInstance, to: ElementState, element?: ElementModel): void {
@@ -212,11 +220,14 @@ export class BpmnRuntime {
     instance.pending = undefined;
     // A multi-instance body has neither mappings nor listeners: its inner instances have them.
     if (instance.type === 'MULTI_INSTANCE_BODY') return this.activate(instance, element);
-    const loop = instance.extra?.loop as { loopCounter: number; inputElement?: string; item?: unknown } | undefined;
+    const loop = instance.extra?.loop as { loopCounter: number; inputElement?: string; item?: unknown; outputElement?: string } | undefined;
     if (loop && !instance.extra?.loopVariablesSet) {
+      // Zeebe's order: the input element, the output element's variable (so a job's result
+      // stays in this instance), then the loop counter.
       this.variables.setLocal(instance, {
-        loopCounter: loop.loopCounter,
         ...(loop.inputElement ? { [loop.inputElement]: loop.item ?? null } : {}),
+        ...(loop.outputElement ? { [loop.outputElement]: null } : {}),
+        loopCounter: loop.loopCounter,
       });
       instance.extra = { ...instance.extra, loopVariablesSet: true };
     }
@@ -300,7 +311,11 @@ export class BpmnRuntime {
     if (instance.state === 'ACTIVATING') this.transition(instance, 'ACTIVATED');
     this.complete(instance, () => {
       if (!variables || Object.keys(variables).length === 0) return;
-      if (this.elementOf(instance).outputMappings?.length) this.variables.setLocal(instance, variables);
+      const element = this.elementOf(instance);
+      // An error's variables stay on its boundary event (only output mappings take them
+      // further); other events' variables propagate unless output mappings pick what does.
+      const local = element.outputMappings?.length || (element.eventType === 'ERROR' && element.type === 'BOUNDARY_EVENT');
+      if (local) this.variables.setLocal(instance, variables);
       else this.variables.merge(instance, variables);
     });
   }
@@ -317,7 +332,8 @@ export class BpmnRuntime {
         this.incidents.raise(instance, 'IO_MAPPING_ERROR', result.message, 'outputs');
         return;
       }
-      this.variables.merge(this.scopeOf(instance), result.document);
+      // An inner multi-instance activity writes to its own scope, where its output element lives.
+      this.variables.merge(this.isInnerInstance(instance) ? instance : this.scopeOf(instance), result.document);
     }
     instance.listenerIndex = 0;
     this.continueCompletion(instance);

@@ -112,6 +112,7 @@ export class Engine {
   private wakeAt = Infinity;
   private unsubscribeClock?: () => void;
   private closed = false;
+  private tickQueued = false;
 
   private constructor(options: EngineOptions) {
     this.store = options.store;
@@ -330,6 +331,7 @@ export class Engine {
       case 'signal':
         return rt.events.broadcastSignal(command.name, command.variables);
       case 'tick': {
+        this.tickQueued = false;
         const now = this.clock.now();
         processDueJobs(rt, now);
         rt.events.fireTimers(now);
@@ -378,7 +380,7 @@ export class Engine {
 
   /** Arms one timer for the earliest job deadline, backoff, BPMN timer or message expiry. */
   private scheduleWake(): void {
-    if (this.closed || this.clock instanceof ManualClock) return;
+    if (this.closed) return;
     const { jobDeadlines, jobBackoffs, timers, messageDeadlines } = this.state;
     const due = Math.min(
       jobDeadlines.peekDue() ?? Infinity,
@@ -386,6 +388,14 @@ export class Engine {
       timers.peekDue() ?? Infinity,
       messageDeadlines.peekDue() ?? Infinity,
     );
+    // A manual clock moves only when told to, but something may already be due (a past date).
+    if (this.clock instanceof ManualClock) {
+      if (due <= this.clock.now() && !this.tickQueued) {
+        this.tickQueued = true;
+        this.internal({ kind: 'tick' });
+      }
+      return;
+    }
     if (due === Infinity || due >= this.wakeAt) return;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeAt = due;

@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiSecurity, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { API_KEY_SCHEME } from '../config/openapi.config';
+import { API_KEY_SCHEME } from '../config';
 import { type AuthenticatedKey, ErrorResponseDto, type Role } from '../dtos';
 
 export type { AuthenticatedKey, Role } from '../dtos';

@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, IsNull, type Repository } from 'typeorm';
 import { ApiKeyEntity } from '../entities/api-key.entity';
 
-// Any constant shared by every Travesía process; it names the lock, it is not a secret.
-const FIRST_KEY_LOCK = 7_340_002;
+/** Advisory lock taken while creating the first key; any constant shared by every Travesía process, not a secret. */
+export const FIRST_KEY_LOCK = 7_340_002;
 /** last_used_at is precise to this much, so that a busy key costs one write a minute, not one per request. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 

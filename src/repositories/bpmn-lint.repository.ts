@@ -62,10 +62,10 @@ const COMPAT_PACKAGE = 'bpmnlint-plugin-camunda-compat';
  */
 @Injectable()
 export class BpmnLintRepository {
-  private linter: BpmnLinter | undefined;
+  private readonly resolver = packageResolver();
 
   async lint(definitions: ModdleElement): Promise<LintFinding[]> {
-    const results = await this.instance().lint(definitions);
+    const results = await this.newLinter().lint(definitions);
     const fallbackId = definitions.id ?? '';
     return Object.entries(results).flatMap(([rule, reports]) =>
       reports.map((report) => ({
@@ -78,12 +78,14 @@ export class BpmnLintRepository {
     );
   }
 
-  private instance(): BpmnLinter {
-    if (!this.linter) {
-      const { Linter } = require('bpmnlint') as { Linter: new (options: { config: LintConfig; resolver: unknown }) => BpmnLinter };
-      this.linter = new Linter({ config: LINT_CONFIG, resolver: packageResolver() });
-    }
-    return this.linter;
+  /**
+   * One linter per run: a Linter caches the rule instances it made, and some rules keep state
+   * in them (no-duplicate-sequence-flows remembers the flows it saw), which would leak from one
+   * diagram into the next. Rule modules themselves stay cached by `require`.
+   */
+  private newLinter(): BpmnLinter {
+    const { Linter } = require('bpmnlint') as { Linter: new (options: { config: LintConfig; resolver: unknown }) => BpmnLinter };
+    return new Linter({ config: LINT_CONFIG, resolver: this.resolver });
   }
 }
 

@@ -139,6 +139,11 @@ export class JourneyRepository {
     return this.deployments.findOne({ where: { journeyId, versionNumber }, order: { deployedAt: 'DESC', id: 'DESC' } });
   }
 
+  /** The last deployment that produced this process definition (redeploying unchanged XML returns the same key). */
+  findDeploymentByDefinitionKey(processDefinitionKey: string): Promise<DeploymentSummary | null> {
+    return this.deployments.findOne({ select: DEPLOYMENT_SUMMARY_COLUMNS, where: { processDefinitionKey }, order: { deployedAt: 'DESC', id: 'DESC' } });
+  }
+
   /**
    * Deploys a version: with the journey's row locked (so deploys of one journey, and its
    * archiving, happen one at a time, in the order the engine sees them), runs `deploy` on the

@@ -9,6 +9,7 @@ import {
   toJourneyGoal,
   type UpdateJourneyDto,
 } from '../dtos';
+import type { KpiListenerElement } from '../entities/journey-deployment.entity';
 import type { JourneyEntity } from '../entities/journey.entity';
 import { type JourneyChanges, JourneyRepository } from '../repositories';
 
@@ -91,6 +92,19 @@ export class JourneyService {
       if (version.live && !version.archived) for (const name of version.startMessageNames) names.add(name);
     }
     return names;
+  }
+
+  /**
+   * Which KPI listeners each element of a deployed process definition carries, or null for a
+   * definition no journey deploy made. For the KPI worker: the job of an execution listener
+   * does not say whether it is the start or the end listener through the Zeebe client this
+   * service uses (@camunda8/sdk 8.8's gateway proto has no job kind nor listener event type),
+   * so the worker tells them apart with this layout: an element with only one listener has that
+   * one; with both, the start job of an element instance comes first, and its end job is only
+   * created once the start job completed.
+   */
+  async kpiListenerElements(processDefinitionKey: string): Promise<KpiListenerElement[] | null> {
+    return (await this.journeys.findDeploymentByDefinitionKey(processDefinitionKey))?.kpiListenerElements ?? null;
   }
 
   private async require(id: string): Promise<JourneyEntity> {

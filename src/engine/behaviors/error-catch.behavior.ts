@@ -19,22 +19,31 @@ export type CatchTarget =
 export class ErrorCatchBehavior {
   constructor(private readonly rt: BpmnRuntime) {}
 
-  find(thrower: ElementInstance, kind: ThrowKind, code: string): CatchTarget | undefined {
+  find(thrower: ElementInstance, kind: ThrowKind, code: string, seenCodes: string[] = []): CatchTarget | undefined {
     const { state } = this.rt;
     let current: ElementInstance | undefined = thrower;
     while (current) {
       const element = this.rt.elementOf(current);
       const scope: ElementInstance | undefined = current.flowScopeKey > 0 ? state.elements.get(current.flowScopeKey) : undefined;
       const innerOfMultiInstance = scope?.type === 'MULTI_INSTANCE_BODY' && scope.elementId === current.elementId;
-      if (current.type !== 'PROCESS' && !innerOfMultiInstance) {
-        const boundaries = (element.boundaryEventIds ?? []).map((id) => this.model(current!, id)).filter((b) => b.eventType === kind);
-        const boundary = pick(boundaries, kind, code);
-        if (boundary) return { kind: 'boundary', owner: current, element: boundary };
-      }
+      // A scope's own event subprocesses come before the boundary events attached to it.
+      const candidates: { element: ElementModel; boundary: boolean }[] = [];
       if (current.type === 'PROCESS' || current.type === 'SUB_PROCESS' || current.type === 'EVENT_SUB_PROCESS') {
-        const starts = (element.eventSubprocessStartIds ?? []).map((id) => this.model(current!, id)).filter((s) => s.eventType === kind);
-        const start = pick(starts, kind, code);
-        if (start) return { kind: 'event-subprocess', scope: current, element: start };
+        for (const id of element.eventSubprocessStartIds ?? []) candidates.push({ element: this.model(current, id), boundary: false });
+      }
+      if (current.type !== 'PROCESS' && !innerOfMultiInstance) {
+        for (const id of element.boundaryEventIds ?? []) candidates.push({ element: this.model(current, id), boundary: true });
+      }
+      const matching = candidates.filter((c) => c.element.eventType === kind);
+      for (const c of matching) {
+        const value = codeOf(c.element, kind);
+        if (value?.kind === 'static') seenCodes.push(value.value);
+      }
+      const chosen = pick(matching, kind, code);
+      if (chosen) {
+        return chosen.boundary
+          ? { kind: 'boundary', owner: current, element: chosen.element }
+          : { kind: 'event-subprocess', scope: current, element: chosen.element };
       }
       if (scope) current = scope;
       else if (current.parentElementInstanceKey !== undefined && current.parentElementInstanceKey > 0) {
@@ -59,13 +68,19 @@ export class ErrorCatchBehavior {
     return interrupting;
   }
 
-  writeEscalation(thrower: ElementInstance, code: string, caught: boolean): void {
+  writeEscalation(thrower: ElementInstance, code: string, target: CatchTarget | undefined): void {
     this.rt.state.log.append(
       'ESCALATION',
-      caught ? 'ESCALATED' : 'NOT_ESCALATED',
+      target ? 'ESCALATED' : 'NOT_ESCALATED',
       this.rt.state.keys.next(),
       this.rt.now(),
-      { processInstanceKey: thrower.processInstanceKey, escalationCode: code, throwElementId: thrower.elementId, tenantId: TENANT },
+      {
+        processInstanceKey: thrower.processInstanceKey,
+        escalationCode: code,
+        throwElementId: thrower.elementId,
+        catchElementId: target?.element.id ?? '',
+        tenantId: TENANT,
+      },
       thrower.processInstanceKey,
       thrower.elementId,
     );
@@ -81,10 +96,18 @@ function codeOf(element: ElementModel, kind: ThrowKind): ValueOrExpression | und
 }
 
 /** The exact code first, else a catch-all (no code). Catch codes are static in Zeebe. */
-function pick(candidates: ElementModel[], kind: ThrowKind, code: string): ElementModel | undefined {
+function pick<T extends { element: ElementModel }>(candidates: T[], kind: ThrowKind, code: string): T | undefined {
   const exact = candidates.find((c) => {
-    const value = codeOf(c, kind);
+    const value = codeOf(c.element, kind);
     return value?.kind === 'static' && value.value === code;
   });
-  return exact ?? candidates.find((c) => codeOf(c, kind) === undefined);
+  return exact ?? candidates.find((c) => codeOf(c.element, kind) === undefined);
+}
+
+/** Zeebe's text for an error no catch event took, listing the codes that were available. */
+export function unhandledErrorMessage(code: string, message: string, seenCodes: string[]): string {
+  const withMessage = message ? ` with message '${message}'` : '';
+  const available =
+    seenCodes.length > 0 ? `Available error events are [${[...new Set(seenCodes)].join(', ')}]` : 'No error events are available in the scope.';
+  return `Expected to throw an error event with the code '${code}'${withMessage}, but it was not caught. ${available}`;
 }

@@ -36,6 +36,17 @@ export class EventSubscriptionBehavior {
     for (const subscription of this.rt.state.subscriptionsOf(ownerKey)) this.close(subscription);
   }
 
+  /**
+   * Closes the event subprocess subscriptions of a scope (an interrupting event subprocess
+   * started); the boundary events of that scope keep waiting.
+   */
+  closeEventSubprocessStarts(scope: ElementInstance): void {
+    const model = this.rt.definitionOf(scope).model;
+    for (const subscription of this.rt.state.subscriptionsOf(scope.key)) {
+      if (model.elements.get(subscription.elementId)?.type === 'START_EVENT') this.close(subscription);
+    }
+  }
+
   close(subscription: Subscription): void {
     this.rt.state.removeSubscription(subscription.key);
     this.write(subscription, subscription.kind === 'timer' ? 'CANCELED' : 'DELETED');
@@ -45,6 +56,7 @@ export class EventSubscriptionBehavior {
   consume(subscription: Subscription, messageKey = -1, variables: Record<string, unknown> = {}): void {
     if (subscription.kind === 'timer') this.write(subscription, 'TRIGGERED');
     else if (subscription.kind === 'message') this.write(subscription, 'CORRELATED', { messageKey, variables });
+    else this.write(subscription, 'DELETED');
     this.rt.state.removeSubscription(subscription.key);
   }
 
@@ -91,8 +103,8 @@ export class EventSubscriptionBehavior {
       if (!name.ok) return name.message;
       let correlationKey = '';
       if (target.message.correlationKey && owner.key > 0) {
-        const key = this.evaluate(target.message.correlationKey, context);
-        if (!key.ok) return `Failed to extract the correlation key for '${describe(target.message.correlationKey)}': ${key.message}`;
+        const key = this.correlationKey(target.message.correlationKey, context);
+        if (!key.ok) return key.message;
         correlationKey = key.value;
       }
       return { ...base, kind: 'message', messageName: name.value, correlationKey };
@@ -103,7 +115,7 @@ export class EventSubscriptionBehavior {
       return { ...base, kind: 'signal', signalName: name.value };
     }
     if (target.eventType === 'TIMER' && target.timer) {
-      const text = this.evaluate(target.timer.value, context);
+      const text = this.timerText(target.timer.value, context);
       if (!text.ok) return text.message;
       const planned = planTimer(target.timer.kind, text.value, this.rt.now(), describe(target.timer.value));
       if (!planned.ok) return planned.message;
@@ -118,6 +130,31 @@ export class EventSubscriptionBehavior {
     if (subscription.kind === 'message' && ownerKey > 0) {
       this.rt.schedule(() => this.rt.events.correlateBuffered(subscription.key));
     }
+  }
+
+  /** Zeebe accepts a string or a number (an integer, as text) as correlation key, nothing else. */
+  private correlationKey(value: ValueOrExpression, context: () => Record<string, unknown>): Evaluated {
+    if (value.kind === 'static') return { ok: true, value: value.value };
+    const result = this.rt.expressions.evaluate(value.source, context());
+    if (!result.ok) return result;
+    if (typeof result.value === 'string') return { ok: true, value: result.value };
+    if (typeof result.value === 'number' && Number.isFinite(result.value)) return { ok: true, value: String(Math.trunc(result.value)) };
+    return {
+      ok: false,
+      message: `Failed to extract the correlation key for '${value.source}': The value must be either a string or a number, but was '${jsonTypeName(result.value)}'.`,
+    };
+  }
+
+  /** A timer expression may give a string or a FEEL duration / date and time (both come back as ISO text). */
+  private timerText(value: ValueOrExpression, context: () => Record<string, unknown>): Evaluated {
+    if (value.kind === 'static') return { ok: true, value: value.value };
+    const result = this.rt.expressions.evaluate(value.source, context());
+    if (!result.ok) return result;
+    if (typeof result.value === 'string') return { ok: true, value: result.value };
+    return {
+      ok: false,
+      message: `Expected result of the expression '${value.source}' to be 'STRING', 'DURATION' or 'DATE_TIME', but was '${jsonTypeName(result.value)}'.`,
+    };
   }
 
   private evaluate(value: ValueOrExpression, context: () => Record<string, unknown>): Evaluated {
@@ -172,6 +209,13 @@ export class EventSubscriptionBehavior {
 }
 
 export { messageKey };
+
+function jsonTypeName(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (Array.isArray(value)) return 'ARRAY';
+  if (typeof value === 'object') return 'OBJECT';
+  return typeof value === 'boolean' ? 'BOOLEAN' : typeof value === 'number' ? 'NUMBER' : 'STRING';
+}
 
 function describe(value: ValueOrExpression): string {
   return value.kind === 'static' ? value.value : value.source;

@@ -215,7 +215,7 @@ export class EventTriggerBehavior {
    */
   triggerEventSubprocess(scope: ElementInstance, start: ElementModel, variables: Record<string, unknown>, interrupting: boolean): void {
     if (interrupting) {
-      this.rt.subscriptions.closeAll(scope.key);
+      this.rt.subscriptions.closeEventSubprocessStarts(scope);
       for (const child of this.rt.state.childrenOf(scope.key)) this.rt.terminate(child);
       scope.joins = undefined;
       scope.extra = { ...scope.extra, interrupted: true };

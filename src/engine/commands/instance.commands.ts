@@ -69,8 +69,14 @@ export function cancelInstance(rt: BpmnRuntime, processInstanceKey: number): voi
     );
   }
   if (instance.parentProcessInstanceKey !== undefined && instance.parentProcessInstanceKey > 0) {
+    let root = instance;
+    while (root.parentProcessInstanceKey !== undefined && root.parentProcessInstanceKey > 0) {
+      const parent = rt.state.elements.get(root.parentProcessInstanceKey);
+      if (!parent) break;
+      root = parent;
+    }
     throw Rejection.invalidState(
-      `Expected to cancel a process instance with key '${processInstanceKey}', but it is created by a parent process instance. Cancel the root process instance '${instance.parentProcessInstanceKey}' instead.`,
+      `Expected to cancel a process instance with key '${processInstanceKey}', but it is created by a parent process instance. Cancel the root process instance '${root.key}' instead.`,
     );
   }
   rt.terminate(instance);

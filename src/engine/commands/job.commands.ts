@@ -1,4 +1,5 @@
 import type { BpmnRuntime } from '../bpmn-runtime';
+import { unhandledErrorMessage } from '../behaviors/error-catch.behavior';
 import { Rejection } from '../errors';
 import type { Job } from '../state/entities';
 import type { ActivatedJob, FailJobRequest, ThrowErrorRequest } from './api';
@@ -94,7 +95,8 @@ export function throwError(rt: BpmnRuntime, request: ThrowErrorRequest): void {
   rt.jobs.write(job, 'ERROR_THROWN', { variables: request.variables });
   const instance = rt.state.elements.get(job.elementInstanceKey);
   if (!instance) return;
-  const target = rt.errors.find(instance, 'ERROR', request.errorCode);
+  const seenCodes: string[] = [];
+  const target = rt.errors.find(instance, 'ERROR', request.errorCode, seenCodes);
   if (target) {
     // The job is done: terminating its task must not cancel it as well.
     rt.state.removeJob(job.key);
@@ -103,11 +105,7 @@ export function throwError(rt: BpmnRuntime, request: ThrowErrorRequest): void {
     return;
   }
   rt.state.updateJob(job);
-  rt.incidents.raiseForJob(
-    job,
-    'UNHANDLED_ERROR_EVENT',
-    `Expected to throw an error event with the code '${request.errorCode}' with message '${request.errorMessage}', but it was not caught. No error events are available in the scope.`,
-  );
+  rt.incidents.raiseForJob(job, 'UNHANDLED_ERROR_EVENT', unhandledErrorMessage(request.errorCode, request.errorMessage, seenCodes));
 }
 
 export function updateJobRetries(rt: BpmnRuntime, jobKey: number, retries: number): void {

@@ -76,8 +76,11 @@ export class MultiInstanceBodyProcessor implements ElementProcessor {
   private startInner(rt: BpmnRuntime, body: ElementInstance, element: ElementModel, loop: Loop): void {
     const index = loop.started++;
     rt.state.elements.touch(body);
+    const mi = element.multiInstance!;
+    // A plain variable name as output element gets a local of its own in each instance.
+    const outputElement = mi.outputElement && /^[A-Za-z_][\w]*$/.test(mi.outputElement.trim()) ? mi.outputElement.trim() : undefined;
     rt.activateChild(body, element.id, {
-      extra: { loop: { loopCounter: index + 1, inputElement: element.multiInstance!.inputElement, item: loop.items[index] } },
+      extra: { loop: { loopCounter: index + 1, inputElement: mi.inputElement, item: loop.items[index], outputElement } },
     });
   }
 

@@ -2,6 +2,7 @@ import type { BpmnRuntime } from '../../bpmn-runtime';
 import type { ElementModel, ValueOrExpression } from '../../model/model';
 import type { ElementInstance } from '../../state/entities';
 import type { ElementProcessor } from '../element-processor';
+import { unhandledErrorMessage } from '../../behaviors/error-catch.behavior';
 import { JobTaskProcessor } from '../task/job-task.processor';
 
 /**
@@ -23,7 +24,9 @@ export class ThrowEventProcessor implements ElementProcessor {
         const name = evaluate(rt, instance, element.signal!.name);
         if (!name.ok) return void rt.incidents.raise(instance, 'EXTRACT_VALUE_ERROR', name.message, 'activate');
         rt.transition(instance, 'ACTIVATED', element);
-        rt.events.broadcastSignal(name.value, {});
+        // A follow-up, as in Zeebe: the throw event completes first, so a catch event that
+        // interrupts the thrower's own scope finds it done.
+        rt.schedule(() => rt.events.broadcastSignal(name.value, {}));
         return rt.complete(instance);
       }
       default:
@@ -56,14 +59,10 @@ export class ThrowEventProcessor implements ElementProcessor {
   private throwError(rt: BpmnRuntime, instance: ElementInstance, element: ElementModel): void {
     const code = element.error?.errorCode ? evaluate(rt, instance, element.error.errorCode) : { ok: true as const, value: '' };
     if (!code.ok) return void rt.incidents.raise(instance, 'EXTRACT_VALUE_ERROR', code.message, 'activate');
-    const target = rt.errors.find(instance, 'ERROR', code.value);
+    const seenCodes: string[] = [];
+    const target = rt.errors.find(instance, 'ERROR', code.value, seenCodes);
     if (!target) {
-      rt.incidents.raise(
-        instance,
-        'UNHANDLED_ERROR_EVENT',
-        `Expected to throw an error event with the code '${code.value}', but it was not caught. No error events are available in the scope.`,
-        'activate',
-      );
+      rt.incidents.raise(instance, 'UNHANDLED_ERROR_EVENT', unhandledErrorMessage(code.value, '', seenCodes), 'activate');
       return;
     }
     rt.transition(instance, 'ACTIVATED', element);
@@ -78,7 +77,7 @@ export class ThrowEventProcessor implements ElementProcessor {
     if (!code.ok) return void rt.incidents.raise(instance, 'EXTRACT_VALUE_ERROR', code.message, 'activate');
     rt.transition(instance, 'ACTIVATED', element);
     const target = rt.errors.find(instance, 'ESCALATION', code.value);
-    rt.errors.writeEscalation(instance, code.value, target !== undefined);
+    rt.errors.writeEscalation(instance, code.value, target);
     const interrupted = target ? rt.errors.catch(target, {}) : false;
     if (!interrupted && instance.state === 'ACTIVATED') rt.complete(instance);
   }

@@ -1,0 +1,417 @@
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsTimeZone,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { IsChannelName, IsExternalId, IsJsonObject, IsPastDateTime, IsStringMap } from './customer-data.validators';
+import { CustomerEventDto } from './event.dto';
+
+/**
+ * The lifecycle segments of the product brief. Computing them is a later issue; until then the
+ * field is whatever the client (or nobody) set.
+ */
+export const SEGMENTS = ['new', 'lead', 'waiting', 'at_risk', 'lost', 'hero', 'occasional', 'repeater', 'ghost'] as const;
+export type Segment = (typeof SEGMENTS)[number];
+
+export const MAX_ATTRIBUTES_BYTES = 16_384;
+const MAX_CONSENT_STATEMENTS = 50;
+const ONE_DAY_MS = 86_400_000;
+
+export class CustomerIdParamDto {
+  @ApiProperty({ description: "The client's id of the customer.", example: 'crm-000123' })
+  @IsExternalId()
+  externalId: string;
+}
+
+export class ChannelAddressesDto {
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'ana@example.com', description: 'null removes it.' })
+  @IsOptional()
+  @IsEmail({}, { message: '$property must be an email address' })
+  @MaxLength(320)
+  email?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: String, example: '+34600111222', description: 'E.164; null removes it.' })
+  @IsOptional()
+  @Matches(/^\+[1-9]\d{6,14}$/, { message: '$property must be a phone number in E.164 form such as +34600111222, got "$value"' })
+  phone?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, type: [String], description: 'Device push tokens; replaces the list; null removes it.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Matches(/^[^\p{Cc}]{1,4096}$/u, { each: true, message: '$property must hold tokens of 1 to 4096 characters without control characters' })
+  pushTokens?: string[] | null;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { whatsapp: '+34600111222' },
+    description: 'Addresses on other channels, by channel name; replaces the map; null removes it.',
+  })
+  @IsOptional()
+  @IsStringMap({ maxEntries: 20 })
+  other?: Record<string, string> | null;
+}
+
+export class ConsentStatementDto {
+  @ApiProperty({ example: 'email' })
+  @IsChannelName()
+  channel: string;
+
+  @ApiProperty({ description: 'Whether the customer agrees to be contacted on the channel.' })
+  @IsBoolean()
+  granted: boolean;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the customer gave or withdrew it; default: now.' })
+  @IsOptional()
+  @IsPastDateTime({ maxFutureMs: ONE_DAY_MS })
+  at?: string;
+
+  @ApiProperty({ description: 'Where it was collected.', example: 'signup-form' })
+  @IsString()
+  @Matches(/^[^\p{Cc}]{1,200}$/u, { message: '$property must be 1 to 200 characters without control characters' })
+  source: string;
+}
+
+/**
+ * PUT /customers/:externalId. Every field is optional: what is left out stays as it is, null
+ * clears it. `attributes` and `addresses` are merged key by key (null removes a key), so that
+ * two systems can each maintain their own attributes.
+ */
+export class UpsertCustomerDto {
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { firstName: 'Ana', plan: 'gold', interests: ['running'] },
+    description: `Free JSON attributes, merged into the stored ones; a key set to null is removed. At most ${MAX_ATTRIBUTES_BYTES} bytes in all.`,
+  })
+  @IsOptional()
+  @IsJsonObject({ maxBytes: MAX_ATTRIBUTES_BYTES })
+  attributes?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: ChannelAddressesDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ChannelAddressesDto)
+  addresses?: ChannelAddressesDto;
+
+  @ApiPropertyOptional({
+    type: [ConsentStatementDto],
+    description: 'Consent statements; each one that changes a channel’s consent is kept in the consent history.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_CONSENT_STATEMENTS)
+  @ValidateNested({ each: true })
+  @Type(() => ConsentStatementDto)
+  consents?: ConsentStatementDto[];
+
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'Europe/Madrid', description: 'IANA time zone; null clears it.' })
+  @IsOptional()
+  @IsTimeZone({ message: '$property must be an IANA time zone such as Europe/Madrid, got "$value"' })
+  timezone?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, enum: SEGMENTS, description: 'Lifecycle segment; null clears it.' })
+  @IsOptional()
+  @IsIn(SEGMENTS, { message: `$property must be one of ${SEGMENTS.join(', ')}, got "$value"` })
+  segment?: Segment | null;
+}
+
+export class ListCustomersQueryDto {
+  @ApiPropertyOptional({ enum: SEGMENTS })
+  @IsOptional()
+  @IsIn(SEGMENTS, { message: `$property must be one of ${SEGMENTS.join(', ')}, got "$value"` })
+  segment?: Segment;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['plan:gold'],
+    description: 'Attribute equality, `name:value`; repeat for more (all must match). Values compare as text: `age:42`, `vip:true`.',
+  })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? [value] : value))
+  @IsArray()
+  @ArrayMaxSize(10)
+  @Matches(/^[A-Za-z0-9_.-]{1,100}:.{0,1000}$/s, { each: true, message: '$property must be name:value, e.g. plan:gold' })
+  attribute?: string[];
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Only customers whose profile changed at or after this time.' })
+  @IsOptional()
+  @IsPastDateTime({ maxFutureMs: ONE_DAY_MS })
+  updatedSince?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit: number = 50;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page.' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: '$property must be the nextCursor of a previous page' })
+  cursor?: string;
+}
+
+export class IdentifyCustomerDto {
+  @ApiProperty({ description: 'The anonymous id the customer was known by until now (cookie, device id…).', example: 'anon-7f3a9c' })
+  @IsExternalId()
+  anonymousId: string;
+}
+
+// Responses
+
+export class ConsentDto {
+  @ApiProperty()
+  granted: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  at: string;
+
+  @ApiProperty({ example: 'signup-form' })
+  source: string;
+}
+
+export class ConsentChangeDto extends ConsentDto {
+  @ApiProperty({ example: 'email' })
+  channel: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When Travesía recorded it.' })
+  recordedAt: string;
+}
+
+export class ChannelActivityDto {
+  @ApiProperty({ format: 'date-time' })
+  lastInteractionAt: string;
+
+  @ApiProperty()
+  eventCount: number;
+}
+
+export class RevenueDto {
+  @ApiProperty({ example: 129.9 })
+  amount: number;
+
+  @ApiProperty()
+  purchaseCount: number;
+}
+
+export class CustomerAggregatesDto {
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  firstSeenAt: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  lastSeenAt: string | null;
+
+  @ApiProperty()
+  eventCount: number;
+
+  @ApiProperty({ description: 'Events that carried revenue.' })
+  purchaseCount: number;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  firstPurchaseAt: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  lastPurchaseAt: string | null;
+
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(RevenueDto) }, description: 'By currency.', example: { EUR: { amount: 129.9, purchaseCount: 2 } } })
+  revenue: Record<string, RevenueDto>;
+
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(ChannelActivityDto) }, description: 'Last interaction by channel.' })
+  channels: Record<string, ChannelActivityDto>;
+}
+
+export class CustomerAddressesDto {
+  @ApiPropertyOptional()
+  email?: string;
+
+  @ApiPropertyOptional()
+  phone?: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  pushTokens?: string[];
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  other?: Record<string, string>;
+}
+
+export class CustomerDto {
+  @ApiProperty({ example: 'crm-000123' })
+  externalId: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  attributes: Record<string, unknown>;
+
+  @ApiProperty({ type: CustomerAddressesDto })
+  addresses: CustomerAddressesDto;
+
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(ConsentDto) }, description: 'Current consent by channel.' })
+  consents: Record<string, ConsentDto>;
+
+  @ApiProperty({ nullable: true, type: String, example: 'Europe/Madrid' })
+  timezone: string | null;
+
+  @ApiProperty({ nullable: true, enum: SEGMENTS })
+  segment: Segment | null;
+
+  @ApiProperty({ type: CustomerAggregatesDto })
+  aggregates: CustomerAggregatesDto;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time', description: 'Last change of the profile (not of its aggregates).' })
+  updatedAt: string;
+}
+
+export class CustomerPageDto {
+  @ApiProperty({ type: [CustomerDto] })
+  items: CustomerDto[];
+
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page.' })
+  nextCursor: string | null;
+}
+
+export class IdentifyResultDto {
+  @ApiProperty({ type: CustomerDto })
+  customer: CustomerDto;
+
+  @ApiProperty({ example: 'anon-7f3a9c' })
+  anonymousId: string;
+
+  @ApiProperty({ description: 'True when an anonymous profile was merged into the customer by this call.' })
+  merged: boolean;
+
+  @ApiProperty({ description: 'Events moved from the anonymous profile to the customer by this call.' })
+  eventsMoved: number;
+}
+
+export class CustomerExportDto {
+  @ApiProperty({ format: 'date-time' })
+  exportedAt: string;
+
+  @ApiProperty({ type: CustomerDto, description: 'Profile, current consents and aggregates.' })
+  customer: CustomerDto;
+
+  @ApiProperty({ type: [String], description: 'Anonymous ids merged into or linked to the customer.' })
+  anonymousIds: string[];
+
+  @ApiProperty({ type: [ConsentChangeDto] })
+  consentHistory: ConsentChangeDto[];
+
+  @ApiProperty({ type: [CustomerEventDto] })
+  events: CustomerEventDto[];
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'What other parts of Travesía hold about the customer (e.g. `journeys`), by part.',
+  })
+  related: Record<string, unknown>;
+}
+
+// Rows as the repositories return them, and their mappers.
+
+export interface ConsentState {
+  readonly granted: boolean;
+  readonly at: string;
+  readonly source: string;
+}
+
+export interface StoredAddresses {
+  email?: string;
+  phone?: string;
+  pushTokens?: string[];
+  other?: Record<string, string>;
+}
+
+export interface CustomerRow {
+  readonly id: string;
+  readonly externalId: string;
+  readonly attributes: Record<string, unknown>;
+  readonly addresses: StoredAddresses;
+  readonly consents: Record<string, ConsentState>;
+  readonly timezone: string | null;
+  readonly segment: Segment | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly firstSeenAt: Date | null;
+  readonly lastSeenAt: Date | null;
+  readonly eventCount: number;
+  readonly purchaseCount: number;
+  readonly firstPurchaseAt: Date | null;
+  readonly lastPurchaseAt: Date | null;
+  readonly revenue: Record<string, { amount: number; purchaseCount: number }>;
+  readonly channels: Record<string, { lastInteractionAt: string; eventCount: number }>;
+}
+
+export interface ConsentChangeRow {
+  readonly channel: string;
+  readonly granted: boolean;
+  readonly givenAt: Date;
+  readonly source: string;
+  readonly recordedAt: Date;
+}
+
+export function mapCustomer(row: CustomerRow): CustomerDto {
+  return {
+    externalId: row.externalId,
+    attributes: row.attributes,
+    addresses: row.addresses,
+    consents: row.consents,
+    timezone: row.timezone,
+    segment: row.segment,
+    aggregates: {
+      firstSeenAt: isoOrNull(row.firstSeenAt),
+      lastSeenAt: isoOrNull(row.lastSeenAt),
+      eventCount: row.eventCount,
+      purchaseCount: row.purchaseCount,
+      firstPurchaseAt: isoOrNull(row.firstPurchaseAt),
+      lastPurchaseAt: isoOrNull(row.lastPurchaseAt),
+      revenue: row.revenue,
+      channels: Object.fromEntries(
+        Object.entries(row.channels).map(([channel, activity]) => [
+          channel,
+          { lastInteractionAt: new Date(activity.lastInteractionAt).toISOString(), eventCount: activity.eventCount },
+        ]),
+      ),
+    },
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function mapConsentChange(row: ConsentChangeRow): ConsentChangeDto {
+  return {
+    channel: row.channel,
+    granted: row.granted,
+    at: row.givenAt.toISOString(),
+    source: row.source,
+    recordedAt: row.recordedAt.toISOString(),
+  };
+}
+
+export function mapCustomerPage(rows: CustomerRow[], nextCursor: string | null): CustomerPageDto {
+  return { items: rows.map(mapCustomer), nextCursor };
+}
+
+function isoOrNull(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}
