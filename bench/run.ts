@@ -1,10 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
+import { Client } from 'pg';
 import { runBpmnEnginePeer } from './lib/bpmn-engine-peer';
 import { startService } from './lib/service';
 import { percentile, round } from './lib/stats';
 import { runTravesia, type WorkerMode } from './lib/travesia-run';
+import { runMemory } from './lib/memory-run';
 import { runWaiting, type WaitingResult } from './lib/waiting-run';
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 10_000);
@@ -53,6 +55,29 @@ async function waiting(): Promise<WaitingResult> {
   }
 }
 
+/** A database for the in-process memory run: on BENCH_DATABASE_URL's server, else the embedded one of a throwaway service. */
+async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const server = process.env.BENCH_DATABASE_URL;
+  if (server) {
+    const name = `travesia_bench_mem_${Date.now().toString(36)}`;
+    const admin = new Client({ connectionString: server });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    return {
+      url: `${server.replace(/\/[^/]*$/, '')}/${name}`,
+      drop: async () => {
+        const client = new Client({ connectionString: server });
+        await client.connect();
+        await client.query(`drop database if exists ${name} with (force)`);
+        await client.end();
+      },
+    };
+  }
+  const service = await startService({ role: 'api' });
+  return { url: service.databaseUrl.replace(/\/travesia$/, '/postgres'), drop: () => service.stop() };
+}
+
 async function main(): Promise<void> {
   const rows: Row[] = [];
   rows.push(await travesia('stream'));
@@ -68,6 +93,8 @@ async function main(): Promise<void> {
   rows.push(peerRow);
   const best = Math.max(rows[0].instancesPerSecond, rows[1].instancesPerSecond);
   const w = await waiting();
+  const memoryDb = await freshDatabase();
+  const m = await runMemory(memoryDb.url, PENDING_TIMERS).finally(() => memoryDb.drop());
   const table = rows
     .map((r) => `| ${r.name} | ${Math.round(r.instancesPerSecond)} | ${round(r.instancesPerSecond / peerRow.instancesPerSecond, 1)}× | ${round(r.p50, 2)} | ${round(r.p99, 2)} |`)
     .join('\n');
@@ -94,8 +121,12 @@ One service process, in this order:
 | messages published per second, each correlating to one of ${w.waitingForMessages.toLocaleString('en')} waiting instances (keyed per instance, ${CONCURRENCY} in flight, TTL 0) | ${Math.round(w.messagesPerSecond)} msg/s |
 | instances continued by those messages (PROCESS_MESSAGE_SUBSCRIPTION CORRELATED records) | ${w.correlated.toLocaleString('en')} of ${w.waitingForMessages.toLocaleString('en')} |
 | service RSS with ${w.pendingTimers.toLocaleString('en')} instances waiting on timers (plus the message instances above, completed) | ${Math.round(w.rssMb)} MB |
+| engine live heap per waiting instance, after a full GC (engine + gateway in process, ${m.waiting.toLocaleString('en')} waiting) | ${Math.round(m.bytesPerInstance)} bytes (${Math.round(m.liveHeapMb)} MB heap in all) |
 | timer lateness with ${w.pendingTimers.toLocaleString('en')} timers pending: due date → the next job delivered to a worker, p50 / p99 / max (${w.probes} probe timers due over ${Math.round(w.probes / 100)} s) | ${w.latenessP50} / ${w.latenessP99} / ${w.latenessMax} ms |
 | earliest probe (a timer never fires before its due date) | ${w.earliest} ms after due |
+
+The RSS is what the operating system sees; most of it is garbage V8 has not collected yet (it
+grows the heap lazily while allocation is high). The live-heap row is what stays reachable.
 `;
   writeFileSync(RESULTS, markdown);
   process.stdout.write(markdown);

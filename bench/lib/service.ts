@@ -32,11 +32,11 @@ export function freePort(): Promise<number> {
  * a user runs it: on a fresh database of the server in BENCH_DATABASE_URL, or on its own
  * embedded PostgreSQL in a temporary data directory when that is unset.
  */
-export async function startService(): Promise<BenchService> {
+export async function startService(options: { role?: string } = {}): Promise<BenchService> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
-    ROLE: 'engine',
+    ROLE: options.role ?? 'engine',
     LOG_LEVEL: 'warn',
     PORT: String(await freePort()),
     ENGINE_GRPC_PORT: String(await freePort()),

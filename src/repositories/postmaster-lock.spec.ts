@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -83,6 +83,10 @@ describe('reclaimPostmaster', () => {
     // given: a live owner (the shell) and its postmaster (its child)
     const owner = start('sh', ['-c', `"${fakePostgres}" 30 & echo $!; wait`]);
     const postmaster = await new Promise<number>((resolve) => owner.stdout!.once('data', (data) => resolve(Number(String(data)))));
+    // `$!` is known before the forked shell has exec'd the fake postgres: wait until it has.
+    for (let i = 0; i < 200 && !(await readFile(`/proc/${postmaster}/comm`, 'utf8').catch(() => '')).startsWith('postgres'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     await writeLock(postmaster);
     await writeFile(ownerFile, `${owner.pid}\n`);
 
