@@ -18,7 +18,7 @@ import { percentile, round } from './lib/stats';
  *
  *   node -r ./test/helpers/register-ts.js bench/events.ts     (or npm run build && node dist/bench/events.js)
  */
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+let SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 200_000);
 const CLIENTS = Number(process.env.BENCH_EVENT_CLIENTS ?? 4);
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 50_000);
@@ -37,14 +37,28 @@ const SCENARIOS: Scenario[] = [
   { name: 'no event published (no journey catches these types)', routed: [] },
 ];
 
-async function main(): Promise<void> {
+export interface IngestionResult {
+  scenario: string;
+  eventsPerSecond: number;
+  batchP50: number;
+  batchP99: number;
+  backlogAtEnd: number;
+  leftAfterDrain: number;
+  routedPerSecond?: number;
+}
+
+/** Runs every scenario on fresh databases of `server`; also printed as it goes. */
+export async function runEventIngestion(server: string): Promise<IngestionResult[]> {
+  SERVER = server;
   console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}`);
   console.log(`${TOTAL.toLocaleString('en')} events in batches of ${BATCH}, ${CLIENTS} batches in flight, ${CUSTOMERS.toLocaleString('en')} customers (10 % of events anonymous, 20 % purchases)\n`);
   const bodies = Array.from({ length: Math.ceil(TOTAL / BATCH) }, (_, b) => JSON.stringify({ events: makeBatch(b) }));
-  for (const scenario of SCENARIOS) await run(scenario, bodies);
+  const results: IngestionResult[] = [];
+  for (const scenario of SCENARIOS) results.push(await run(scenario, bodies));
+  return results;
 }
 
-async function run(scenario: Scenario, bodies: string[]): Promise<void> {
+async function run(scenario: Scenario, bodies: string[]): Promise<IngestionResult> {
   const name = `travesia_bench_events_${Date.now().toString(36)}`;
   await onServer(`create database ${name}`);
   const databaseUrl = `${SERVER.replace(/\/[^/]*$/, '')}/${name}`;
@@ -86,6 +100,15 @@ async function run(scenario: Scenario, bodies: string[]): Promise<void> {
       `  outbox: ${backlogAtEnd.toLocaleString('en')} not routed yet when ingestion ended, ${left.toLocaleString('en')} ${round(drainSeconds, 1)} s later` +
         (backlogAtEnd > left ? ` (${Math.round((backlogAtEnd - left) / drainSeconds).toLocaleString('en')} events routed/s once ingestion stopped)` : ''),
     );
+    return {
+      scenario: scenario.name,
+      eventsPerSecond: accepted / seconds,
+      batchP50: percentile(latencies, 50),
+      batchP99: percentile(latencies, 99),
+      backlogAtEnd,
+      leftAfterDrain: left,
+      routedPerSecond: backlogAtEnd > left ? (backlogAtEnd - left) / drainSeconds : undefined,
+    };
   } finally {
     await app.close();
     await onServer(`drop database if exists ${name} with (force)`);
@@ -159,10 +182,12 @@ async function onServer(sql: string): Promise<void> {
   }
 }
 
-void main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  void runEventIngestion(SERVER).then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

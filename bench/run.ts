@@ -1,12 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
-import { Client } from 'pg';
+import { join } from 'node:path';
+import { runEventIngestion, type IngestionResult } from './events';
 import { runBpmnEnginePeer } from './lib/bpmn-engine-peer';
-import { startService } from './lib/service';
+import { runEventLatency, type EventLatencyResult } from './lib/event-latency-run';
+import { runMemory, type MemoryResult } from './lib/memory-run';
+import { onServer, startPostgresServer, startService, type PostgresServer } from './lib/service';
 import { percentile, round } from './lib/stats';
 import { runTravesia, type WorkerMode } from './lib/travesia-run';
-import { runMemory } from './lib/memory-run';
 import { runWaiting, type WaitingResult } from './lib/waiting-run';
 
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 10_000);
@@ -14,6 +16,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 200);
 const WAITING = Number(process.env.BENCH_WAITING ?? 10_000);
 const PENDING_TIMERS = Number(process.env.BENCH_PENDING_TIMERS ?? 100_000);
 const TIMER_PROBES = Number(process.env.BENCH_TIMER_PROBES ?? 1_000);
+const EVENT_RATE = Number(process.env.BENCH_EVENT_RATE ?? 500);
+const EVENT_SECONDS = Number(process.env.BENCH_EVENT_SECONDS ?? 20);
 const RESULTS = join(__dirname, '..', '..', 'bench', 'RESULTS.md');
 
 interface Row {
@@ -23,8 +27,8 @@ interface Row {
   p99: number;
 }
 
-async function travesia(mode: WorkerMode): Promise<Row> {
-  const service = await startService();
+async function throughput(pg: PostgresServer, mode: WorkerMode): Promise<Row> {
+  const service = await startService(pg.url);
   try {
     await runTravesia(service.grpcAddress, 1_000, CONCURRENCY, mode, []);
     const latencies: number[] = [];
@@ -40,8 +44,8 @@ async function travesia(mode: WorkerMode): Promise<Row> {
   }
 }
 
-async function waiting(): Promise<WaitingResult> {
-  const service = await startService();
+async function waiting(pg: PostgresServer): Promise<WaitingResult> {
+  const service = await startService(pg.url);
   try {
     return await runWaiting(service.grpcAddress, service.pid, {
       waiting: WAITING,
@@ -55,81 +59,99 @@ async function waiting(): Promise<WaitingResult> {
   }
 }
 
-/** A database for the in-process memory run: on BENCH_DATABASE_URL's server, else the embedded one of a throwaway service. */
-async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const server = process.env.BENCH_DATABASE_URL;
-  if (server) {
-    const name = `travesia_bench_mem_${Date.now().toString(36)}`;
-    const admin = new Client({ connectionString: server });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    return {
-      url: `${server.replace(/\/[^/]*$/, '')}/${name}`,
-      drop: async () => {
-        const client = new Client({ connectionString: server });
-        await client.connect();
-        await client.query(`drop database if exists ${name} with (force)`);
-        await client.end();
-      },
-    };
+async function memory(pg: PostgresServer): Promise<MemoryResult> {
+  const name = `travesia_bench_mem_${Date.now().toString(36)}`;
+  await onServer(pg.url, `create database ${name}`);
+  try {
+    return await runMemory(`${pg.url.replace(/\/[^/]*$/, '')}/${name}`, PENDING_TIMERS);
+  } finally {
+    await onServer(pg.url, `drop database if exists ${name} with (force)`);
   }
-  const service = await startService({ role: 'api' });
-  return { url: service.databaseUrl.replace(/\/travesia$/, '/postgres'), drop: () => service.stop() };
 }
 
-async function main(): Promise<void> {
-  const rows: Row[] = [];
-  rows.push(await travesia('stream'));
-  rows.push(await travesia('poll'));
-  const peerLatencies: number[] = [];
-  const peer = await runBpmnEnginePeer(INSTANCES, CONCURRENCY, peerLatencies);
-  const peerRow: Row = {
-    name: 'bpmn-engine 25 (reference peer), in memory, same process',
-    instancesPerSecond: peer.instancesPerSecond,
-    p50: peer.p50Ms,
-    p99: peer.p99Ms,
-  };
-  rows.push(peerRow);
-  const best = Math.max(rows[0].instancesPerSecond, rows[1].instancesPerSecond);
-  const w = await waiting();
-  const memoryDb = await freshDatabase();
-  const m = await runMemory(memoryDb.url, PENDING_TIMERS).finally(() => memoryDb.drop());
-  const table = rows
-    .map((r) => `| ${r.name} | ${Math.round(r.instancesPerSecond)} | ${round(r.instancesPerSecond / peerRow.instancesPerSecond, 1)}× | ${round(r.p50, 2)} | ${round(r.p99, 2)} |`)
-    .join('\n');
-  const markdown = `# Benchmark results
+async function eventLatency(pg: PostgresServer): Promise<EventLatencyResult> {
+  const adminKey = `trv_${randomBytes(32).toString('base64url')}`;
+  const service = await startService(pg.url, { ROLE: 'all', ADMIN_API_KEY: adminKey });
+  try {
+    return await runEventLatency(service.httpUrl, service.grpcAddress, adminKey, { rate: EVENT_RATE, seconds: EVENT_SECONDS });
+  } finally {
+    await service.stop();
+  }
+}
 
-Written by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}; machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}.
+function report(rows: Row[], peer: Row, w: WaitingResult, m: MemoryResult, ingestion: IngestionResult[], latency: EventLatencyResult): string {
+  const best = Math.max(rows[0].instancesPerSecond, rows[1].instancesPerSecond);
+  const table = [...rows, peer]
+    .map((r) => `| ${r.name} | ${Math.round(r.instancesPerSecond)} | ${round(r.instancesPerSecond / peer.instancesPerSecond, 1)}× | ${round(r.p50, 1)} | ${round(r.p99, 1)} |`)
+    .join('\n');
+  const ingestionRows = ingestion
+    .map(
+      (r) =>
+        `| ${r.scenario} | ${Math.round(r.eventsPerSecond).toLocaleString('en')} | ${round(r.batchP50, 1)} / ${round(r.batchP99, 1)} | ${r.backlogAtEnd.toLocaleString('en')} → ${r.leftAfterDrain.toLocaleString('en')}${r.routedPerSecond ? ` (${Math.round(r.routedPerSecond).toLocaleString('en')}/s)` : ''} |`,
+    )
+    .join('\n');
+  return `# Benchmark results
+
+Written by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}; machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Everything runs on this one machine: PostgreSQL, the service and the benchmark's clients share its cores.
 
 ## Process instances per second: start → service task → end
 
-${INSTANCES.toLocaleString('en')} instances, ${CONCURRENCY} creations in flight. Travesía runs as its own process (\`ROLE=engine\`, embedded PostgreSQL or BENCH_DATABASE_URL), and the benchmark drives it through the official Zeebe client (@camunda8/sdk) over gRPC: one CreateProcessInstance per instance, one CompleteJob per job, every batch committed to PostgreSQL before it is acknowledged. bpmn-engine runs the same diagram in memory in the benchmark process, with nothing persisted and no network. Latency: create sent → job delivered to the worker (Travesía); start → service task called (bpmn-engine).
+${INSTANCES.toLocaleString('en')} instances, ${CONCURRENCY} creations in flight. Travesía runs as its own process (\`ROLE=engine\`), driven through the official Zeebe client (@camunda8/sdk) over gRPC: one CreateProcessInstance per instance, one CompleteJob per job, every batch committed to PostgreSQL before it is acknowledged. bpmn-engine runs the same diagram in memory in the benchmark process, with nothing persisted and no network. Latency: create sent → job delivered to the worker (Travesía); start → service task called (bpmn-engine).
 
 | engine | instances/s | vs bpmn-engine | p50 ms | p99 ms |
 |---|---:|---:|---:|---:|
 ${table}
 
-Ratio (best Travesía mode / bpmn-engine): **${round(best / peerRow.instancesPerSecond, 1)}×** (target ≥ 3×; later 10×).
+Ratio (best Travesía mode / bpmn-engine): **${round(best / peer.instancesPerSecond, 1)}×** (target ≥ 3×; later 10×).
 
 ## Waiting instances: messages, timers, memory
-
-One service process, in this order:
 
 | measure | result |
 |---|---:|
 | messages published per second, each correlating to one of ${w.waitingForMessages.toLocaleString('en')} waiting instances (keyed per instance, ${CONCURRENCY} in flight, TTL 0) | ${Math.round(w.messagesPerSecond)} msg/s |
 | instances continued by those messages (PROCESS_MESSAGE_SUBSCRIPTION CORRELATED records) | ${w.correlated.toLocaleString('en')} of ${w.waitingForMessages.toLocaleString('en')} |
-| service RSS with ${w.pendingTimers.toLocaleString('en')} instances waiting on timers (plus the message instances above, completed) | ${Math.round(w.rssMb)} MB |
-| engine live heap per waiting instance, after a full GC (engine + gateway in process, ${m.waiting.toLocaleString('en')} waiting) | ${Math.round(m.bytesPerInstance)} bytes (${Math.round(m.liveHeapMb)} MB heap in all) |
 | timer lateness with ${w.pendingTimers.toLocaleString('en')} timers pending: due date → the next job delivered to a worker, p50 / p99 / max (${w.probes} probe timers due over ${Math.round(w.probes / 100)} s) | ${w.latenessP50} / ${w.latenessP99} / ${w.latenessMax} ms |
 | earliest probe (a timer never fires before its due date) | ${w.earliest} ms after due |
+| service RSS with ${w.pendingTimers.toLocaleString('en')} instances waiting on timers | ${Math.round(w.rssMb)} MB |
+| engine live heap per waiting instance, after a full GC (engine + gateway in process, ${m.waiting.toLocaleString('en')} waiting) | ${Math.round(m.bytesPerInstance).toLocaleString('en')} bytes (${Math.round(m.liveHeapMb)} MB heap in all) |
 
 The RSS is what the operating system sees; most of it is garbage V8 has not collected yet (it
 grows the heap lazily while allocation is high). The live-heap row is what stays reachable.
+
+## Customer events
+
+Ingestion through \`POST /api/events/batch\` (1,000 events per request, 4 requests in flight, the whole service in the benchmark process, so the client's own work counts against it): accepted = validated, stored, customer aggregates updated, committed. Routing to the engine (one BPMN message per routed event) happens behind, from the outbox.
+
+| what the routing table publishes | events/s accepted | batch p50 / p99 ms | outbox at end → after drain (routed/s) |
+|---|---:|---:|---:|
+${ingestionRows}
+
+Event → touchpoint: ${latency.sent.toLocaleString('en')} events POSTed one by one at ${latency.rate}/s to \`/api/events\`, each for a customer whose journey waits for \`order.placed\`; measured until the next touchpoint job (\`touchpoint.email\`) reaches a worker (service \`ROLE=all\` in its own process). Delivered ${latency.delivered.toLocaleString('en')}; **p50 ${round(latency.p50, 1)} ms, p99 ${round(latency.p99, 1)} ms**, max ${round(latency.max, 1)} ms (target p99 < 50 ms).
 `;
-  writeFileSync(RESULTS, markdown);
-  process.stdout.write(markdown);
+}
+
+async function main(): Promise<void> {
+  const pg = await startPostgresServer();
+  try {
+    const rows = [await throughput(pg, 'stream'), await throughput(pg, 'poll')];
+    const peerLatencies: number[] = [];
+    const peerResult = await runBpmnEnginePeer(INSTANCES, CONCURRENCY, peerLatencies);
+    const peer: Row = {
+      name: 'bpmn-engine 25 (reference peer), in memory, same process',
+      instancesPerSecond: peerResult.instancesPerSecond,
+      p50: peerResult.p50Ms,
+      p99: peerResult.p99Ms,
+    };
+    const w = await waiting(pg);
+    const m = await memory(pg);
+    const latency = await eventLatency(pg);
+    const ingestion = await runEventIngestion(pg.url);
+    const markdown = report(rows, peer, w, m, ingestion, latency);
+    writeFileSync(RESULTS, markdown);
+    process.stdout.write(markdown);
+  } finally {
+    await pg.stop();
+  }
 }
 
 main().then(

@@ -5,16 +5,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
+const ROOT = join(__dirname, '..', '..', '..');
+
+export interface PostgresServer {
+  /** A superuser connection to the server's `postgres` database, for creating databases. */
+  url: string;
+  stop(): Promise<void>;
+}
+
 export interface BenchService {
   grpcAddress: string;
   httpUrl: string;
   pid: number;
-  /** The service's database, for checking what the engine recorded. */
+  /** The service's own (fresh) database. */
   databaseUrl: string;
   stop(): Promise<void>;
 }
-
-const ROOT = join(__dirname, '..', '..', '..');
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -28,48 +34,64 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Starts the built service (dist/src/main.js) with ROLE=engine as a separate process, the way
- * a user runs it: on a fresh database of the server in BENCH_DATABASE_URL, or on its own
- * embedded PostgreSQL in a temporary data directory when that is unset.
+ * The PostgreSQL server the benchmarks create their databases on: BENCH_DATABASE_URL, or else
+ * the embedded PostgreSQL of a throwaway service (ROLE=api) in a temporary data directory —
+ * so `npm run bench` needs nothing installed.
  */
-export async function startService(options: { role?: string } = {}): Promise<BenchService> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    ROLE: options.role ?? 'engine',
-    LOG_LEVEL: 'warn',
-    PORT: String(await freePort()),
-    ENGINE_GRPC_PORT: String(await freePort()),
-  };
-  const cleanups: (() => Promise<void>)[] = [];
-  const server = process.env.BENCH_DATABASE_URL;
-  if (server) {
-    const name = `travesia_bench_${Date.now().toString(36)}`;
-    await onServer(server, `create database ${name}`);
-    env.DATABASE_URL = `${server.replace(/\/[^/]*$/, '')}/${name}`;
-    cleanups.push(() => onServer(server, `drop database if exists ${name} with (force)`));
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'travesia-bench-'));
-    env.DATA_DIR = dir;
-    env.EMBEDDED_PG_PORT = String(await freePort());
-    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-  }
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
-  const httpUrl = `http://127.0.0.1:${env.PORT}`;
-  await waitHealthy(httpUrl, child);
-  const databaseUrl =
-    env.DATABASE_URL ??
-    `postgres://postgres:${readFileSync(join(env.DATA_DIR, 'pg-password'), 'utf8').trim()}@127.0.0.1:${env.EMBEDDED_PG_PORT}/travesia`;
+export async function startPostgresServer(): Promise<PostgresServer> {
+  const given = process.env.BENCH_DATABASE_URL;
+  if (given) return { url: given, stop: async () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'travesia-bench-'));
+  const port = await freePort();
+  const child = await spawnService({ ROLE: 'api', DATA_DIR: dir, EMBEDDED_PG_PORT: String(port) });
+  const password = readFileSync(join(dir, 'pg-password'), 'utf8').trim();
   return {
+    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    stop: async () => {
+      await child.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Starts the built service (dist/src/main.js) as a separate process, the way a user runs it,
+ * on a fresh database of `server`.
+ */
+export async function startService(server: string, env: Record<string, string> = {}): Promise<BenchService> {
+  const name = `travesia_bench_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+  await onServer(server, `create database ${name}`);
+  const databaseUrl = `${server.replace(/\/[^/]*$/, '')}/${name}`;
+  const grpcPort = await freePort();
+  const child = await spawnService({ ROLE: 'engine', ...env, DATABASE_URL: databaseUrl, ENGINE_GRPC_PORT: String(grpcPort) });
+  return {
+    grpcAddress: `grpc://127.0.0.1:${grpcPort}`,
+    httpUrl: child.httpUrl,
+    pid: child.pid,
     databaseUrl,
-    grpcAddress: `grpc://127.0.0.1:${env.ENGINE_GRPC_PORT}`,
+    stop: async () => {
+      await child.stop();
+      await onServer(server, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+async function spawnService(env: Record<string, string>): Promise<{ httpUrl: string; pid: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env, PORT: String(port) },
+    stdio: ['ignore', process.env.BENCH_SERVICE_LOGS ? 'inherit' : 'ignore', 'inherit'],
+  });
+  const httpUrl = `http://127.0.0.1:${port}`;
+  await waitHealthy(httpUrl, child);
+  return {
     httpUrl,
     pid: child.pid!,
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
-      for (const cleanup of cleanups) await cleanup();
     },
   };
 }
@@ -88,7 +110,7 @@ async function waitHealthy(url: string, child: ChildProcess): Promise<void> {
   throw new Error('the service did not become healthy within 120 s');
 }
 
-async function onServer(url: string, sql: string): Promise<void> {
+export async function onServer(url: string, sql: string): Promise<void> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {

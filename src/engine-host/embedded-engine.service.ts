@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, DatabaseConfig } from '../config';
 import { Engine, SystemClock, type Clock, type EngineObserver } from '../engine';
 import { FeelEvaluator } from '../engine/feel';
@@ -12,7 +12,7 @@ import { HealthService } from '../services';
  * is configured. Everything else (the API, the workers) still reaches it through the gateway.
  */
 @Injectable()
-export class EmbeddedEngineService implements OnModuleInit, OnApplicationShutdown {
+export class EmbeddedEngineService implements OnApplicationShutdown {
   private readonly logger = new Logger('EmbeddedEngine');
   private store?: PgEngineStore;
   private engine?: Engine;
@@ -31,7 +31,11 @@ export class EmbeddedEngineService implements OnModuleInit, OnApplicationShutdow
     return this.config.runs('engine') && !this.config.zeebe.grpcAddress;
   }
 
-  async onModuleInit(): Promise<void> {
+  /**
+   * Starts the engine and its gateway. Called by the module's provider factory, so that the
+   * gateway listens before any other module's init hook can use the Zeebe client.
+   */
+  async start(): Promise<void> {
     if (!this.enabled) return;
     const store = new PgEngineStore(this.database.url);
     await store.acquireLock();

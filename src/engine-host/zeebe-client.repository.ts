@@ -11,8 +11,8 @@ export type ZeebeGrpcClient = ReturnType<Camunda8['getZeebeGrpcApiClient']>;
 @Injectable()
 export class ZeebeClientRepository implements OnApplicationShutdown {
   readonly address: string;
-  readonly client: ZeebeGrpcClient;
   private readonly camunda: Camunda8;
+  private connected?: ZeebeGrpcClient;
 
   constructor(config: AppConfig) {
     this.address = zeebeAddress(config);
@@ -24,12 +24,19 @@ export class ZeebeClientRepository implements OnApplicationShutdown {
         ZEEBE_GRPC_CLIENT_CONNECTION_TOLERANCE_MS: 0,
       },
     } as ConstructorParameters<typeof Camunda8>[0]);
-    this.client = this.camunda.getZeebeGrpcApiClient();
+  }
+
+  /**
+   * Created on first use: the client connects at once, and the embedded engine's gateway only
+   * listens once its module has started — a client made earlier would begin in connection backoff.
+   */
+  get client(): ZeebeGrpcClient {
+    return (this.connected ??= this.camunda.getZeebeGrpcApiClient());
   }
 
   /** Runs after the job workers drained (onModuleDestroy), so no job loses its connection. */
   async onApplicationShutdown(): Promise<void> {
-    await this.camunda.closeAllClients().catch(() => undefined);
+    if (this.connected) await this.camunda.closeAllClients().catch(() => undefined);
   }
 }
 

@@ -12,6 +12,8 @@ import {
 } from '../dtos';
 import { ApiKeyRepository, CryptoRepository } from '../repositories';
 
+const AUTH_CACHE_MS = 5_000;
+
 /**
  * API keys: creating, listing and revoking them, and telling which key a request carries.
  * Who may call what is decided by the routes' `@Auth(...)` roles, checked by the guard before
@@ -20,6 +22,12 @@ import { ApiKeyRepository, CryptoRepository } from '../repositories';
 @Injectable()
 export class ApiKeyService {
   private readonly logger = new Logger(ApiKeyService.name);
+  /**
+   * Recently authenticated keys by secret hash, for a few seconds: a busy client (events at
+   * hundreds per second) must not cost a database lookup per request. A revocation in this
+   * process takes effect at once; in another process within AUTH_CACHE_MS.
+   */
+  private readonly recent = new Map<string, { key: AuthenticatedKey; until: number }>();
 
   constructor(
     private readonly keys: ApiKeyRepository,
@@ -28,10 +36,19 @@ export class ApiKeyService {
 
   /** The active key with this secret, or undefined; notes that it was used. */
   async authenticate(secret: string): Promise<AuthenticatedKey | undefined> {
-    const key = await this.keys.findActiveByHash(this.crypto.hashApiKey(secret));
-    if (!key) return undefined;
+    const hash = this.crypto.hashApiKey(secret);
+    const cached = this.recent.get(hash);
+    if (cached && cached.until > Date.now()) return cached.key;
+    const key = await this.keys.findActiveByHash(hash);
+    if (!key) {
+      this.recent.delete(hash);
+      return undefined;
+    }
     await this.keys.recordUse(key.id);
-    return mapAuthenticatedKey(key);
+    const authenticated = mapAuthenticatedKey(key);
+    if (this.recent.size >= 10_000) this.recent.clear();
+    this.recent.set(hash, { key: authenticated, until: Date.now() + AUTH_CACHE_MS });
+    return authenticated;
   }
 
   async create(auth: AuthenticatedKey, dto: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
@@ -60,6 +77,7 @@ export class ApiKeyService {
     if (result.status === 'last-admin') {
       throw new ConflictException(`API key ${id} is the last active admin key; create another admin key before revoking it`);
     }
+    for (const [hash, entry] of this.recent) if (entry.key.id === id) this.recent.delete(hash);
     this.logger.log(`API key ${id} revoked by key ${auth.id} (${auth.name})`);
   }
 }
