@@ -3,6 +3,7 @@ import { type AppConfig, type Component, COMPONENTS } from './config';
 import { apiControllers, operationsControllers } from './controllers';
 import { CoreModule, type CoreModuleOptions } from './core.module';
 import { EngineHostModule, ZeebeClientModule } from './engine-host';
+import { JobWorkersModule } from './job-workers';
 import { WorkersModule } from './workers';
 
 type ModuleImport = NonNullable<ModuleMetadata['imports']>[number];
@@ -11,13 +12,13 @@ type ModuleImport = NonNullable<ModuleMetadata['imports']>[number];
  * The Nest modules of each component, given the configuration; ROLE picks the components this
  * process runs (`all`: every one). Every role gets the Zeebe client (ZeebeClientModule).
  * - engine: the embedded engine and its gRPC gateway, unless ZEEBE_GRPC_ADDRESS names another;
- * - workers: the job workers, bound to the Zeebe client;
+ * - workers: the job workers (src/job-workers), bound to the Zeebe client;
  * - api: modules of the REST API beyond `apiControllers`.
  */
 const componentModules: Record<Component, (config: AppConfig) => ModuleImport[]> = {
   api: () => [],
   engine: (config) => (config.zeebe.grpcAddress ? [] : [EngineHostModule]),
-  workers: () => [WorkersModule.forRoot()],
+  workers: (config) => [WorkersModule.forRoot(), JobWorkersModule.forRoot(config)],
 };
 
 /** The feature modules this process runs, by ROLE. */

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { ZeebeClientRepository } from '../src/engine-host';
+import { findFreePort } from '../src/repositories/tcp-port';
 import { EventDispatcherService, MessageRoutingTableService } from '../src/services';
 import { createKeys, expectAuthMatrix, type RoleKeys } from './helpers/auth';
 import { createTestApp, type TestApp } from './helpers/test-app';
@@ -369,6 +370,39 @@ describe('customer events (e2e)', () => {
       await expectAuthMatrix(http, { method: 'post', path: '/api/events', body: {} }, ['client']);
       await expectAuthMatrix(http, { method: 'post', path: '/api/events/batch', body: {} }, ['client']);
     });
+  });
+});
+
+describe('customer events while the engine is unreachable (e2e)', () => {
+  it('should accept events at once and keep them in the outbox, and shut down without waiting for the engine', async () => {
+    // given: a service whose Zeebe gateway does not answer
+    const testApp = await createTestApp({ env: { ZEEBE_GRPC_ADDRESS: `grpc://127.0.0.1:${await findFreePort()}` } });
+    let closed = false;
+    try {
+      const http = testApp.app.getHttpServer();
+      const keys = await createKeys(testApp);
+
+      // when
+      const started = Date.now();
+      await request(http)
+        .post('/api/events')
+        .set('x-api-key', keys.client)
+        .send({ eventId: 'offline-1', type: 'order.placed', customerId: 'ev-offline', occurredAt: '2025-09-01T10:00:00Z' })
+        .expect(201);
+      const took = Date.now() - started;
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const exported = await request(http).get('/api/customers/ev-offline/export').set('x-api-key', keys.client).expect(200);
+      const closing = Date.now();
+      await testApp.close();
+      closed = true;
+
+      // then
+      expect(took).toBeLessThan(2_000);
+      expect(exported.body.events.map((e: { eventId: string; routing: string }) => [e.eventId, e.routing])).toEqual([['offline-1', 'pending']]);
+      expect(Date.now() - closing).toBeLessThan(5_000);
+    } finally {
+      if (!closed) await testApp.close();
+    }
   });
 });
 

@@ -14,7 +14,17 @@ export const EVENT_TYPE_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 /** Where an event comes from, scoping its id: `default`, `shop`, `crm-eu`, … */
 export const SOURCE_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 /** An ISO 8601 date-time with a time zone (`Z` or an offset): a time without one is ambiguous. */
-const DATE_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const DATE_TIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** The instant of an ISO 8601 date-time with a zone, or NaN (also for days that do not exist, which Date.parse rolls over). */
+export function dateTimeMillis(value: unknown): number {
+  const match = typeof value === 'string' ? DATE_TIME_PATTERN.exec(value) : null;
+  if (!match) return Number.NaN;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) return Number.NaN;
+  return Date.parse(value as string);
+}
 
 /** A customer's external id (see {@link EXTERNAL_ID_PATTERN}). */
 export function IsExternalId(): PropertyDecorator {
@@ -44,12 +54,11 @@ export function IsPastDateTime(options: { maxFutureMs: number }): PropertyDecora
     name: 'isPastDateTime',
     validator: {
       validate: (value) => {
-        if (typeof value !== 'string' || !DATE_TIME_PATTERN.test(value)) return false;
-        const time = Date.parse(value);
+        const time = dateTimeMillis(value);
         return Number.isFinite(time) && time <= Date.now() + options.maxFutureMs;
       },
       defaultMessage: ({ value }: ValidationArguments) =>
-        typeof value === 'string' && DATE_TIME_PATTERN.test(value) && Number.isFinite(Date.parse(value))
+        Number.isFinite(dateTimeMillis(value))
           ? `$property must not be in the future (more than ${options.maxFutureMs / 3_600_000} h ahead), got "$value"`
           : '$property must be an ISO 8601 date-time with a time zone, e.g. 2025-11-26T09:30:00Z',
     },

@@ -1,5 +1,5 @@
 import { isISO4217CurrencyCode } from 'class-validator';
-import { CHANNEL_PATTERN, EVENT_TYPE_PATTERN, EXTERNAL_ID_PATTERN, jsonObjectProblem, SOURCE_PATTERN } from './customer-data.validators';
+import { CHANNEL_PATTERN, dateTimeMillis, EVENT_TYPE_PATTERN, EXTERNAL_ID_PATTERN, jsonObjectProblem, SOURCE_PATTERN } from './customer-data.validators';
 import type { FieldErrorDto } from './error.dto';
 import { DEFAULT_EVENT_SOURCE, MAX_EVENTS_PER_BATCH, MAX_PROPERTIES_BYTES, type NewCustomerEvent } from './event.dto';
 
@@ -12,7 +12,6 @@ import { DEFAULT_EVENT_SOURCE, MAX_EVENTS_PER_BATCH, MAX_PROPERTIES_BYTES, type 
 export type ParsedEvents = { readonly events: NewCustomerEvent[] } | { readonly errors: FieldErrorDto[] };
 
 const MAX_FUTURE_MS = 86_400_000;
-const DATE_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const EVENT_ID_PATTERN = /^[^\p{Cc}]{1,200}$/u;
 const EVENT_KEYS = new Set(['source', 'eventId', 'type', 'customerId', 'anonymousId', 'occurredAt', 'properties', 'revenue', 'currency', 'channel']);
 
@@ -70,7 +69,7 @@ function parseEvent(value: unknown, path: string, errors: FieldErrorDto[], now: 
   } else if (given(anonymousId) && !matches(anonymousId, EXTERNAL_ID_PATTERN)) {
     problem('anonymousId', 'anonymousId must be 1 to 200 visible characters without spaces');
   }
-  const time = typeof occurredAt === 'string' && DATE_TIME_PATTERN.test(occurredAt) ? Date.parse(occurredAt) : NaN;
+  const time = dateTimeMillis(occurredAt);
   if (!Number.isFinite(time)) {
     problem('occurredAt', 'occurredAt must be an ISO 8601 date-time with a time zone, e.g. 2025-11-26T09:30:00Z');
   } else if (time > now + MAX_FUTURE_MS) {

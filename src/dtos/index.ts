@@ -7,3 +7,8 @@ export * from './customer-data.validators';
 export * from './customer.dto';
 export * from './event-input.parser';
 export * from './event.dto';
+export * from './enrolment.dto';
+export * from './incident.dto';
+export * from './kpi.dto';
+export * from './instance-history.dto';
+export * from './customer-history.dto';

@@ -33,7 +33,7 @@ function listenersOf(process: ModdleElement, id: string): string[] {
 }
 
 describe('injectKpiListeners', () => {
-  it('should give every kind of flow node the listeners Zeebe allows it', async () => {
+  it('should give every kind of flow node the listeners Zeebe allows it, and the process an end listener', async () => {
     // given
     const xml = definitions(
       `<bpmn:startEvent id="start"/>
@@ -70,7 +70,11 @@ describe('injectKpiListeners', () => {
       escalated: ['start'],
       stop: ['start', 'end'],
       end: ['start', 'end'],
+      journey: ['end'],
     });
+    expect(listened.at(-1)).toEqual({ elementId: 'journey', elementType: 'bpmn:Process', eventTypes: ['end'] });
+    const processListeners = (reread.extensionElements as ModdleElement).values as ModdleElement[];
+    expect((processListeners[0].listeners as ModdleElement[]).map((l) => `${String(l.eventType)}:${String(l.type)}`)).toEqual(['end:travesia.kpi']);
     expect(listenersOf(reread, 'task')).toEqual(['start:travesia.kpi', 'end:travesia.kpi']);
     expect(listenersOf(reread, 'inner')).toEqual(['start:travesia.kpi', 'end:travesia.kpi']);
     expect(listenersOf(reread, 'split')).toEqual(['start:travesia.kpi']);

@@ -44,8 +44,9 @@ export function kpiListenerEventTypes(node: ModdleElement): ListenerEventType[] 
  * included), as {@link kpiListenerEventTypes} allows, keeping the listeners the analyst
  * modelled: the KPI start listener goes first and the KPI end listener last, so that the time
  * measured in an activity covers the analyst's own listeners too. An element that already has
- * a listener of that type and event keeps it (Zeebe refuses duplicates). Mutates the tree;
- * `create` makes moddle elements.
+ * a listener of that type and event keeps it (Zeebe refuses duplicates). The process itself
+ * gets an end listener, last in the returned list: it tells the KPI worker that an instance
+ * completed (its start is its start event's). Mutates the tree; `create` makes moddle elements.
  */
 export function injectKpiListeners(
   process: ModdleElement,
@@ -56,21 +57,33 @@ export function injectKpiListeners(
   for (const node of flowNodesOf(process)) {
     const eventTypes = kpiListenerEventTypes(node);
     if (eventTypes.length === 0) continue;
-    const container = listenersOf(node, create);
-    let listeners = list(container.listeners);
-    const has = (eventType: ListenerEventType) =>
-      listeners.some((listener) => (listener.eventType ?? 'start') === eventType && listener.type === jobType);
-    const listener = (eventType: ListenerEventType) => {
-      const created = create('zeebe:ExecutionListener', { eventType, type: jobType });
-      created.$parent = container;
-      return created;
-    };
-    if (eventTypes.includes('start') && !has('start')) listeners = [listener('start'), ...listeners];
-    if (eventTypes.includes('end') && !has('end')) listeners = [...listeners, listener('end')];
-    container.set('listeners', listeners);
+    addListeners(node, eventTypes, jobType, create);
     listened.push({ elementId: node.id ?? '', elementType: node.$type, eventTypes });
   }
+  addListeners(process, ['end'], jobType, create);
+  listened.push({ elementId: process.id ?? '', elementType: process.$type, eventTypes: ['end'] });
   return listened;
+}
+
+/** The KPI start listener first, the KPI end listener last, unless the element has them already. */
+function addListeners(
+  element: ModdleElement,
+  eventTypes: readonly ListenerEventType[],
+  jobType: string,
+  create: (type: string, attrs?: Record<string, unknown>) => ModdleElement,
+): void {
+  const container = listenersOf(element, create);
+  let listeners = list(container.listeners);
+  const has = (eventType: ListenerEventType) =>
+    listeners.some((listener) => (listener.eventType ?? 'start') === eventType && listener.type === jobType);
+  const listener = (eventType: ListenerEventType) => {
+    const created = create('zeebe:ExecutionListener', { eventType, type: jobType });
+    created.$parent = container;
+    return created;
+  };
+  if (eventTypes.includes('start') && !has('start')) listeners = [listener('start'), ...listeners];
+  if (eventTypes.includes('end') && !has('end')) listeners = [...listeners, listener('end')];
+  container.set('listeners', listeners);
 }
 
 /** The node's `zeebe:executionListeners`, created (with its `bpmn:extensionElements`) when missing. */

@@ -39,7 +39,9 @@ export class MessagePublisherRepository {
     return this.pending;
   }
 
-  async publish(message: BpmnMessage, timeoutMs: number): Promise<PublishOutcome> {
+  /** Publishes, giving up (as `retry`) after `timeoutMs` or when `abandon` is aborted, e.g. at shutdown. */
+  async publish(message: BpmnMessage, timeoutMs: number, abandon?: AbortSignal): Promise<PublishOutcome> {
+    if (abandon?.aborted) return { status: 'retry', error: 'publishing was stopped' };
     this.pending++;
     const call = this.zeebe.client
       .publishMessage({
@@ -51,12 +53,16 @@ export class MessagePublisherRepository {
       })
       .finally(() => this.pending--);
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
+    let onAbandon: (() => void) | undefined;
+    const timeout = new Promise<'timeout' | 'abandoned'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      onAbandon = () => resolve('abandoned');
+      abandon?.addEventListener('abort', onAbandon, { once: true });
     });
     try {
       const response = await Promise.race([call, timeout]);
       if (response === 'timeout') return { status: 'retry', error: `no answer from the Zeebe gateway within ${timeoutMs} ms` };
+      if (response === 'abandoned') return { status: 'retry', error: 'publishing was stopped before the Zeebe gateway answered' };
       // The client resolves with null instead of publishing when it is being closed.
       if (response === null) return { status: 'retry', error: 'the Zeebe client is closing' };
       return { status: 'published' };
@@ -67,7 +73,8 @@ export class MessagePublisherRepository {
       return { status: typeof code === 'number' && PERMANENT.has(code) ? 'failed' : 'retry', error: text };
     } finally {
       clearTimeout(timer);
-      // A call that lost the race settles later; its rejection is the timeout's business, not an unhandled one.
+      if (onAbandon) abandon?.removeEventListener('abort', onAbandon);
+      // A call that lost the race may still reject later, when nobody awaits it any more.
       call.catch(() => undefined);
     }
   }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Counter } from 'prom-client';
 import { AppConfig } from '../config';
@@ -56,6 +57,9 @@ export class EventDispatcherService implements OnApplicationBootstrap, OnModuleD
   private wake: (() => void) | undefined;
   private nudged = false;
   private lastError: string | undefined;
+  private stopping = new AbortController();
+  /** Why a publish of the current round must be retried, if one must. */
+  private roundError: string | undefined;
 
   constructor(
     private readonly config: AppConfig,
@@ -89,12 +93,19 @@ export class EventDispatcherService implements OnApplicationBootstrap, OnModuleD
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = new AbortController();
+    // Every publish in flight listens to it (and stops listening when it settles).
+    setMaxListeners(0, this.stopping.signal);
     this.loop = this.run();
   }
 
-  /** Stops after the current round (at most publishTimeoutMs); what is left is picked up at the next start. */
+  /**
+   * Ends the current round at once: publishes still waiting for the engine count as to be
+   * retried, and the round commits. What is left is picked up at the next start.
+   */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     this.wake?.();
     await this.loop;
     this.loop = undefined;
@@ -117,9 +128,14 @@ export class EventDispatcherService implements OnApplicationBootstrap, OnModuleD
       let claimed = 0;
       try {
         await this.whileTooManyInFlight();
+        if (!this.running) break;
+        this.roundError = undefined;
         claimed = await this.dispatchOnce();
-        if (this.lastError) this.logger.log('event messages are being published again');
-        this.lastError = undefined;
+        if (this.roundError) this.warnOnce(`event messages cannot be published now, retrying with backoff: ${this.roundError}`);
+        else if (claimed > 0 && this.lastError) {
+          this.logger.log('event messages are being published again');
+          this.lastError = undefined;
+        }
       } catch (error) {
         this.warnOnce(`could not dispatch event messages: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -152,13 +168,15 @@ export class EventDispatcherService implements OnApplicationBootstrap, OnModuleD
   }
 
   private async publish(event: OutboxEvent): Promise<RoutingOutcome> {
-    const result = await this.publisher.publish(toMessage(event, this.config.events.messageTtlMs), this.options.publishTimeoutMs);
+    const result = await this.publisher.publish(toMessage(event, this.config.events.messageTtlMs), this.options.publishTimeoutMs, this.stopping.signal);
     if (result.status === 'published') return { id: event.id, state: 'published' };
+    // Stopped while the engine had not answered: not an attempt, due again at the next start.
+    if (result.status === 'retry' && this.stopping.signal.aborted) return { id: event.id, state: 'retry', retryAt: new Date(), attempted: false, error: result.error };
     if (result.status === 'failed') {
       this.logger.warn(`the engine refused the message of event ${event.source}/${event.eventId} (${event.type}) for good: ${result.error}`);
       return { id: event.id, state: 'failed', error: result.error };
     }
-    this.warnOnce(`event messages cannot be published now, retrying with backoff: ${result.error}`);
+    this.roundError = result.error;
     return { id: event.id, state: 'retry', retryAt: new Date(Date.now() + this.backoff(event.attempts)), attempted: true, error: result.error };
   }
 

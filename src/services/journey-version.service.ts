@@ -37,6 +37,7 @@ import {
 } from '../repositories';
 import { diffDiagrams } from './diagram-diff';
 import { assertNotArchived } from './journey.service';
+import { MessageRoutingRefreshService } from './message-routing-refresh.service';
 
 /**
  * Versions of a journey: adding them (stored as drawn, validated, compared with the previous
@@ -53,6 +54,7 @@ export class JourneyVersionService {
     private readonly bpmn: BpmnModdleRepository,
     private readonly linter: BpmnLintRepository,
     private readonly engine: ProcessDeploymentRepository,
+    private readonly routing: MessageRoutingRefreshService,
   ) {}
 
   async add(auth: AuthenticatedKey, journeyId: string, dto: CreateJourneyVersionDto): Promise<JourneyVersionDto> {
@@ -132,6 +134,8 @@ export class JourneyVersionService {
     this.logger.log(
       `Journey ${journeyId} version ${number} deployed by key ${auth.id} (${auth.name}) as ${found.journey.processId} v${deployment.zeebeVersion} (key ${deployment.processDefinitionKey})`,
     );
+    // The new version's messages must be routed before customers reach its catch events.
+    await this.routing.refresh();
     return mapDeployment(deployment);
   }
 

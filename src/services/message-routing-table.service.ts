@@ -12,17 +12,17 @@ export interface MessageRoutingTable {
  * buffering them for their time to live and dropping them.
  *
  * Until someone feeds the table, it routes every name (publishing everything is always correct,
- * only slower). Whoever knows the deployed journeys — the journeys service, at boot and after
- * each deploy — calls {@link replaceCatchableNames} with every message name that a deployed
- * diagram can catch: message start events, intermediate catch events, receive tasks and boundary
- * events, plus event-based gateway branches and event subprocess starts. From then on, only
+ * only slower). MessageRoutingRefreshService, which reads the deployed journeys at boot, after
+ * each deploy and every 30 s, calls {@link replaceCatchableNames} with every message name that
+ * a deployed diagram can catch: message start events, intermediate catch events, receive tasks
+ * and boundary events, plus event-based gateway branches and event subprocess starts. From then on, only
  * those names are published; events of other types are stored as `skipped` and never enter the
  * outbox, so they cost ingestion nothing more than the insert. An event skipped before a journey
  * that catches its type was deployed is not published later: it would only have waited in the
  * engine for its time to live anyway.
  *
- * The table is per process: each process that dispatches events must be fed (e.g. from the
- * journeys stored in PostgreSQL at boot).
+ * The table is per process: each process that dispatches events is fed from the journeys
+ * stored in PostgreSQL (see MessageRoutingRefreshService).
  */
 @Injectable()
 export class MessageRoutingTableService implements MessageRoutingTable {
@@ -41,10 +41,5 @@ export class MessageRoutingTableService implements MessageRoutingTable {
   /** Back to routing every name. */
   routeEverything(): void {
     this.catchable = undefined;
-  }
-
-  /** `everything`, or the names routed. */
-  describe(): 'everything' | string[] {
-    return this.catchable === undefined ? 'everything' : [...this.catchable].sort();
   }
 }

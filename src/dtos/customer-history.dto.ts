@@ -1,0 +1,77 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { JourneyVersionRefDto, TouchpointDto } from './instance-history.dto';
+
+const ITEM_KINDS = ['journey', 'touchpoint'] as const;
+const INSTANCE_STATES = ['pending', 'active', 'completed', 'terminated', 'failed'] as const;
+const HISTORY_SOURCES = ['engine-records', 'kpi-listeners'] as const;
+
+export class CustomerHistoryQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit: number = 50;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page.' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: '$property must be the nextCursor of a previous page' })
+  cursor?: string;
+}
+
+export class CustomerJourneyInstanceDto {
+  @ApiProperty({
+    enum: INSTANCE_STATES,
+    description: 'active, completed, terminated (cancelled); pending or failed: an enrolment whose instance the engine has not confirmed, or refused.',
+  })
+  state: (typeof INSTANCE_STATES)[number];
+
+  @ApiProperty({ type: String, nullable: true, description: 'The enrolment that started the instance, if one did.' })
+  enrolmentId: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  startedAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  endedAt: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The A/B variant the instance got, if any.' })
+  variant: string | null;
+}
+
+export class CustomerHistoryItemDto {
+  @ApiProperty({ enum: ITEM_KINDS, description: 'journey: an instance of a journey; touchpoint: a touchpoint job of one.' })
+  kind: (typeof ITEM_KINDS)[number];
+
+  @ApiProperty({ format: 'date-time', description: 'When the instance started (or the enrolment was made), or the touchpoint job was created.' })
+  at: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Null for an enrolment without an instance (pending or failed).' })
+  processInstanceKey: string | null;
+
+  @ApiProperty({ type: JourneyVersionRefDto })
+  journey: JourneyVersionRefDto;
+
+  @ApiProperty({ type: CustomerJourneyInstanceDto, nullable: true, description: 'With kind journey.' })
+  instance: CustomerJourneyInstanceDto | null;
+
+  @ApiProperty({ type: TouchpointDto, nullable: true, description: 'With kind touchpoint.' })
+  touchpoint: TouchpointDto | null;
+}
+
+export class CustomerHistoryPageDto {
+  @ApiProperty()
+  externalId: string;
+
+  @ApiProperty({ enum: HISTORY_SOURCES, description: "Where touchpoints come from: the embedded engine's jobs, or (real Zeebe) the touchpoint tasks the KPI listeners saw." })
+  source: (typeof HISTORY_SOURCES)[number];
+
+  @ApiProperty({ type: [CustomerHistoryItemDto], description: 'Newest first.' })
+  items: CustomerHistoryItemDto[];
+
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page.' })
+  nextCursor: string | null;
+}

@@ -1,0 +1,453 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min, ValidateBy, ValidateNested, type ValidationArguments } from 'class-validator';
+import { CustomerAggregatesDto, type CustomerRow, mapCustomer, SEGMENTS, type Segment, type StoredAddresses } from './customer.dto';
+import { IsExternalId, IsJsonObject, IsPastDateTime } from './customer-data.validators';
+import { KeyRefDto } from './journey.dto';
+
+export const ENROLMENT_STATUSES = ['pending', 'active', 'completed', 'terminated', 'failed'] as const;
+/**
+ * pending: stored, the engine has not confirmed the instance yet; active: the instance runs;
+ * completed / terminated: it ended (terminated: cancelled); failed: the engine refused to start it.
+ */
+export type EnrolmentStatus = (typeof ENROLMENT_STATUSES)[number];
+
+export const ENROLMENT_SOURCES = ['api', 'bulk'] as const;
+export type EnrolmentSource = (typeof ENROLMENT_SOURCES)[number];
+
+export const ENROLMENT_JOB_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+export type EnrolmentJobStatus = (typeof ENROLMENT_JOB_STATUSES)[number];
+
+/** Largest `variables` object an enrolment may pass to the instance, in bytes of JSON. */
+export const MAX_ENROLMENT_VARIABLES_BYTES = 65_536;
+/** Variables Travesía sets on every instance it starts; a request may not set them. */
+export const RESERVED_ENROLMENT_VARIABLES = ['customer', 'customerId', 'enrolmentId'] as const;
+/** What an Idempotency-Key header may be: 1 to 255 visible ASCII characters. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+const ONE_DAY_MS = 86_400_000;
+const MAX_ATTRIBUTE_CONDITIONS = 20;
+
+export class JourneyEnrolmentsParamDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  journeyId: string;
+}
+
+export class EnrolmentIdParamDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id: string;
+}
+
+export class EnrolCustomerDto {
+  @ApiProperty({ description: "The customer's external id (as in PUT /api/customers/:externalId).", example: 'crm-000123' })
+  @IsExternalId()
+  customerId: string;
+
+  @ApiPropertyOptional({ description: 'Journey version to run; default: the live version. It must have been deployed.', example: 2 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  version?: number;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { campaign: 'spring' },
+    description: `Extra process variables (at most ${MAX_ENROLMENT_VARIABLES_BYTES} bytes of JSON). ${RESERVED_ENROLMENT_VARIABLES.join(', ')} are set by Travesía.`,
+  })
+  @IsOptional()
+  @IsJsonObject({ maxBytes: MAX_ENROLMENT_VARIABLES_BYTES })
+  variables?: Record<string, unknown>;
+}
+
+export class BulkEnrolQueryDto {
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { plan: 'gold', vip: true },
+    description: `Attribute equality (JSON values compare exactly: "true" is not true); all must match. At most ${MAX_ATTRIBUTE_CONDITIONS}.`,
+  })
+  @IsOptional()
+  @IsJsonObject({ maxBytes: 16_384 })
+  @HasAtMostKeys(MAX_ATTRIBUTE_CONDITIONS)
+  attributes?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Only customers whose profile changed at or after this time.' })
+  @IsOptional()
+  @IsPastDateTime({ maxFutureMs: ONE_DAY_MS })
+  updatedSince?: string;
+}
+
+/** Which customers a bulk enrolment takes: `segment` and `query` combine with and; `query: {}` alone means every customer. */
+export class BulkEnrolDto {
+  @ApiPropertyOptional({ enum: SEGMENTS, description: 'Customers of this lifecycle segment. Give segment, query, or both.' })
+  @SegmentOrQuery()
+  segment?: Segment;
+
+  @ApiPropertyOptional({ type: BulkEnrolQueryDto, description: 'More conditions; `{}` with no segment enrols every customer.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => BulkEnrolQueryDto)
+  query?: BulkEnrolQueryDto;
+
+  @ApiPropertyOptional({ description: 'Journey version to run; default: the live version when the job is created.', example: 2 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  version?: number;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Extra process variables for every instance, as in a single enrolment.' })
+  @IsOptional()
+  @IsJsonObject({ maxBytes: MAX_ENROLMENT_VARIABLES_BYTES })
+  variables?: Record<string, unknown>;
+}
+
+export class ListEnrolmentsQueryDto {
+  @ApiPropertyOptional({ enum: ENROLMENT_STATUSES })
+  @IsOptional()
+  @IsIn(ENROLMENT_STATUSES, { message: `$property must be one of ${ENROLMENT_STATUSES.join(', ')}, got "$value"` })
+  status?: EnrolmentStatus;
+
+  @ApiPropertyOptional({ description: "A customer's external id." })
+  @IsOptional()
+  @IsExternalId()
+  customerId?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit: number = 50;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page.' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: '$property must be the nextCursor of a previous page' })
+  cursor?: string;
+}
+
+// Responses
+
+export class EnrolmentDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  journeyId: string;
+
+  @ApiProperty({ example: 'welcome', description: "The journey's bpmnProcessId." })
+  processId: string;
+
+  @ApiProperty({ example: 2, description: 'The journey version the instance runs.' })
+  version: number;
+
+  @ApiProperty({ example: '2251799813685249', description: 'Zeebe key of the process definition (int64 as a decimal string).' })
+  processDefinitionKey: string;
+
+  @ApiProperty({ example: 'crm-000123', description: "The customer's external id." })
+  customerId: string;
+
+  @ApiProperty({ type: String, nullable: true, example: '2251799813685251', description: 'Zeebe key of the instance; null while pending and when failed.' })
+  processInstanceKey: string | null;
+
+  @ApiProperty({ enum: ENROLMENT_STATUSES })
+  status: EnrolmentStatus;
+
+  @ApiProperty({ enum: ENROLMENT_SOURCES, description: 'api: POST …/enrolments; bulk: a bulk enrolment job (jobId).' })
+  source: EnrolmentSource;
+
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' })
+  jobId: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The Idempotency-Key it was created with.' })
+  idempotencyKey: string | null;
+
+  @ApiProperty({ type: KeyRefDto, description: 'The API key that enrolled the customer.' })
+  enrolledBy: KeyRefDto;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the engine confirmed the instance.' })
+  startedAt: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the instance ended (completed or terminated), as far as known.' })
+  endedAt: string | null;
+
+  @ApiProperty({ type: KeyRefDto, nullable: true, description: 'Who cancelled it, when it was cancelled through Travesía.' })
+  cancelledBy: KeyRefDto | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Why it failed.' })
+  error: string | null;
+}
+
+export class EnrolResultDto extends EnrolmentDto {
+  @ApiProperty({ description: 'True when the customer was enrolled already (an open enrolment, or the same Idempotency-Key) and nothing new was started.' })
+  existing: boolean;
+}
+
+export class EnrolmentPageDto {
+  @ApiProperty({ type: [EnrolmentDto], description: 'Newest first.' })
+  items: EnrolmentDto[];
+
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page.' })
+  nextCursor: string | null;
+}
+
+export class BulkFilterDto {
+  @ApiProperty({ enum: SEGMENTS, nullable: true })
+  segment: Segment | null;
+
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  attributes: Record<string, unknown>;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  updatedSince: string | null;
+}
+
+export class EnrolmentJobFailureDto {
+  @ApiProperty({ example: 'crm-000123' })
+  customerId: string;
+
+  @ApiProperty()
+  message: string;
+}
+
+export class EnrolmentJobDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  journeyId: string;
+
+  @ApiProperty()
+  version: number;
+
+  @ApiProperty({ type: BulkFilterDto })
+  filter: BulkFilterDto;
+
+  @ApiProperty({ enum: ENROLMENT_JOB_STATUSES, description: 'queued → running → done (or failed, with error).' })
+  status: EnrolmentJobStatus;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Customers that matched when the job started; null before.' })
+  total: number | null;
+
+  @ApiProperty({ description: 'enrolled + skipped + failed.' })
+  processed: number;
+
+  @ApiProperty({ description: 'Customers enrolled by this job.' })
+  enrolled: number;
+
+  @ApiProperty({ description: 'Customers left out: enrolled already, or not allowed again by the re-entry rule.' })
+  skipped: number;
+
+  @ApiProperty({ description: 'Customers whose enrolment failed.' })
+  failed: number;
+
+  @ApiProperty({ type: [EnrolmentJobFailureDto], description: 'The first failures (at most 20).' })
+  failures: EnrolmentJobFailureDto[];
+
+  @ApiProperty({ type: String, nullable: true, description: 'Why the job failed as a whole.' })
+  error: string | null;
+
+  @ApiProperty({ type: KeyRefDto })
+  createdBy: KeyRefDto;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  startedAt: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  finishedAt: string | null;
+}
+
+// Rows as the repositories return them, and the mappers.
+
+export interface EnrolmentRow {
+  readonly id: string;
+  readonly journeyId: string;
+  readonly processId: string;
+  readonly versionNumber: number;
+  readonly processDefinitionKey: string;
+  /** Travesía's id of the customer (customer.id). */
+  readonly customerId: string;
+  readonly customerExternalId: string;
+  readonly status: EnrolmentStatus;
+  readonly exclusive: boolean;
+  readonly processInstanceKey: string | null;
+  readonly idempotencyKey: string | null;
+  readonly source: EnrolmentSource;
+  readonly jobId: string | null;
+  readonly enrolledByKeyId: string;
+  readonly enrolledByName: string;
+  readonly createdAt: Date;
+  /** created_at in epoch microseconds, for page cursors. */
+  readonly createdAtMicros: string;
+  readonly startedAt: Date | null;
+  readonly endedAt: Date | null;
+  readonly cancelledByKeyId: string | null;
+  readonly cancelledByName: string | null;
+  readonly error: string | null;
+}
+
+/** The customers a bulk enrolment takes, as stored with the job. */
+export interface BulkFilter {
+  readonly segment: Segment | null;
+  readonly attributes: Record<string, unknown>;
+  readonly updatedSince: string | null;
+}
+
+export interface EnrolmentJobFailure {
+  readonly customerId: string;
+  readonly message: string;
+}
+
+export interface EnrolmentJobRow {
+  readonly id: string;
+  readonly journeyId: string;
+  readonly versionNumber: number;
+  readonly filter: BulkFilter;
+  readonly variables: Record<string, unknown>;
+  readonly status: EnrolmentJobStatus;
+  /** Customers with a higher id were created after the job started: not its business. */
+  readonly maxCustomerId: string | null;
+  readonly total: number | null;
+  /** Id of the last customer handled. */
+  readonly cursor: string;
+  readonly enrolled: number;
+  readonly skipped: number;
+  readonly failed: number;
+  readonly failures: EnrolmentJobFailure[];
+  readonly error: string | null;
+  readonly createdByKeyId: string;
+  readonly createdByName: string;
+  readonly createdAt: Date;
+  readonly startedAt: Date | null;
+  readonly finishedAt: Date | null;
+}
+
+/**
+ * The customer as every journey instance gets it, in the variable `customer` (and its external id
+ * in `customerId`, the correlation key of the customer's messages): `consents` holds the consent
+ * in force per channel as true or false; a channel without any statement is absent, which means
+ * no consent. Touchpoints check consent again when they send: this is the state at enrolment.
+ */
+export interface JourneyCustomerProfile {
+  readonly id: string;
+  readonly attributes: Record<string, unknown>;
+  /** Addresses per channel: email, phone, pushTokens, other. */
+  readonly channels: StoredAddresses;
+  readonly consents: Record<string, boolean>;
+  readonly timezone: string | null;
+  readonly segment: Segment | null;
+  readonly aggregates: CustomerAggregatesDto;
+}
+
+export function mapJourneyCustomerProfile(customer: CustomerRow): JourneyCustomerProfile {
+  return {
+    id: customer.externalId,
+    attributes: customer.attributes,
+    channels: customer.addresses,
+    consents: Object.fromEntries(Object.entries(customer.consents).map(([channel, consent]) => [channel, consent.granted])),
+    timezone: customer.timezone,
+    segment: customer.segment,
+    aggregates: mapCustomer(customer).aggregates,
+  };
+}
+
+export function mapEnrolment(row: EnrolmentRow): EnrolmentDto {
+  return {
+    id: row.id,
+    journeyId: row.journeyId,
+    processId: row.processId,
+    version: row.versionNumber,
+    processDefinitionKey: row.processDefinitionKey,
+    customerId: row.customerExternalId,
+    processInstanceKey: row.processInstanceKey,
+    status: row.status,
+    source: row.source,
+    jobId: row.jobId,
+    idempotencyKey: row.idempotencyKey,
+    enrolledBy: { keyId: row.enrolledByKeyId, name: row.enrolledByName },
+    createdAt: row.createdAt.toISOString(),
+    startedAt: isoOrNull(row.startedAt),
+    endedAt: isoOrNull(row.endedAt),
+    cancelledBy: row.cancelledByKeyId === null ? null : { keyId: row.cancelledByKeyId, name: row.cancelledByName ?? '' },
+    error: row.error,
+  };
+}
+
+export function mapEnrolResult(row: EnrolmentRow, existing: boolean): EnrolResultDto {
+  return { ...mapEnrolment(row), existing };
+}
+
+export function mapEnrolmentPage(rows: EnrolmentRow[], nextCursor: string | null): EnrolmentPageDto {
+  return { items: rows.map(mapEnrolment), nextCursor };
+}
+
+export function mapEnrolmentJob(row: EnrolmentJobRow): EnrolmentJobDto {
+  return {
+    id: row.id,
+    journeyId: row.journeyId,
+    version: row.versionNumber,
+    filter: { segment: row.filter.segment, attributes: row.filter.attributes, updatedSince: row.filter.updatedSince },
+    status: row.status,
+    total: row.total,
+    processed: row.enrolled + row.skipped + row.failed,
+    enrolled: row.enrolled,
+    skipped: row.skipped,
+    failed: row.failed,
+    failures: row.failures,
+    error: row.error,
+    createdBy: { keyId: row.createdByKeyId, name: row.createdByName },
+    createdAt: row.createdAt.toISOString(),
+    startedAt: isoOrNull(row.startedAt),
+    finishedAt: isoOrNull(row.finishedAt),
+  };
+}
+
+/** The stored filter of a validated bulk request. */
+export function toBulkFilter(dto: BulkEnrolDto): BulkFilter {
+  return {
+    segment: dto.segment ?? null,
+    attributes: dto.query?.attributes ?? {},
+    updatedSince: dto.query?.updatedSince ? new Date(dto.query.updatedSince).toISOString() : null,
+  };
+}
+
+function isoOrNull(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}
+
+/** A JSON object of at most `max` keys. */
+function HasAtMostKeys(max: number): PropertyDecorator {
+  return ValidateBy({
+    name: 'hasAtMostKeys',
+    validator: {
+      validate: (value) => value === null || typeof value !== 'object' || Object.keys(value).length <= max,
+      defaultMessage: () => `$property must have at most ${max} conditions`,
+    },
+  });
+}
+
+/** A segment, required unless the request gives a query. */
+function SegmentOrQuery(): PropertyDecorator {
+  return ValidateBy({
+    name: 'segmentOrQuery',
+    validator: {
+      validate: (value, args) =>
+        value === undefined ? (args?.object as { query?: unknown }).query !== undefined : (SEGMENTS as readonly unknown[]).includes(value),
+      defaultMessage: ({ value }: ValidationArguments) =>
+        value === undefined
+          ? '$property or query must be given (query: {} enrols every customer)'
+          : `$property must be one of ${SEGMENTS.join(', ')}, got "${String(value)}"`,
+    },
+  });
+}

@@ -1,0 +1,405 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Matches, ValidateBy } from 'class-validator';
+import type {
+  CorrelatedMessage,
+  HistoryIncident,
+  HistoryJob,
+  HistoryStep,
+  JobError,
+  JobState,
+  StepState,
+  VariableChange,
+} from '../repositories/instance-history.repository';
+
+const INT64_MAX = 9_223_372_036_854_775_807n;
+const STEP_STATES = ['active', 'completed', 'terminated'] as const;
+const JOB_STATES = ['pending', 'completed', 'failed', 'error_thrown', 'canceled'] as const;
+const HISTORY_SOURCES = ['engine-records', 'kpi-listeners'] as const;
+
+export class ProcessInstanceKeyParamDto {
+  @ApiProperty({ description: 'The process instance key, a positive int64 as a decimal string.', example: '2251799813685249' })
+  @Matches(/^[1-9][0-9]{0,18}$/, { message: '$property must be a process instance key: a positive 64-bit integer in decimal, got "$value"' })
+  @ValidateBy({
+    name: 'isInt64',
+    validator: {
+      // Only the bound: the pattern above reports anything that is not a decimal.
+      validate: (value) => typeof value !== 'string' || !/^[0-9]{1,19}$/.test(value) || BigInt(value) <= INT64_MAX,
+      defaultMessage: () => '$property must be at most 9223372036854775807, got "$value"',
+    },
+  })
+  processInstanceKey: string;
+}
+
+export class JourneyVersionRefDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'Welcome' })
+  name: string;
+
+  @ApiProperty({ example: 'welcome' })
+  processId: string;
+
+  @ApiProperty({ description: 'Journey version number.', example: 1 })
+  version: number;
+}
+
+export class TimelineStepDto {
+  @ApiProperty({ example: '2251799813685255' })
+  elementInstanceKey: string;
+
+  @ApiProperty({ example: 'send_welcome' })
+  elementId: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'Send welcome email' })
+  elementName: string | null;
+
+  @ApiProperty({ description: "Zeebe's BpmnElementType.", example: 'SERVICE_TASK' })
+  elementType: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The element instance it ran in (the process instance, a subprocess); null when the source does not tell.' })
+  flowScopeKey: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  enteredAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  leftAt: string | null;
+
+  @ApiProperty({ enum: STEP_STATES })
+  state: (typeof STEP_STATES)[number];
+
+  @ApiProperty({ type: Number, nullable: true, description: 'leftAt − enteredAt in milliseconds.' })
+  durationMs: number | null;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Variables visible to the element once entered (its scope and every scope above).' })
+  variablesOnEntry: Record<string, unknown>;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'Variables visible to the element when it was left; null while active.' })
+  variablesOnExit: Record<string, unknown> | null;
+}
+
+export class VariableChangeDto {
+  @ApiProperty({ format: 'date-time' })
+  at: string;
+
+  @ApiProperty({ example: 'segment' })
+  name: string;
+
+  @ApiProperty({ description: 'The new value (any JSON).' })
+  value: unknown;
+
+  @ApiProperty({ description: 'Element instance holding the variable; the process instance key for process variables.' })
+  scopeKey: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  scopeElementId: string | null;
+}
+
+export class JobErrorDto {
+  @ApiProperty({ format: 'date-time' })
+  at: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'BPMN error code of a thrown error; null for a failure.' })
+  code: string | null;
+
+  @ApiProperty()
+  message: string;
+
+  @ApiProperty()
+  retriesLeft: number;
+}
+
+export class TimelineJobDto {
+  @ApiProperty()
+  jobKey: string;
+
+  @ApiProperty({ example: 'touchpoint.email' })
+  type: string;
+
+  @ApiProperty({ description: '`BPMN_ELEMENT` (a task) or `EXECUTION_LISTENER`.', example: 'BPMN_ELEMENT' })
+  kind: string;
+
+  @ApiProperty()
+  elementId: string;
+
+  @ApiProperty()
+  elementInstanceKey: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The last worker that held it, when known.' })
+  worker: string | null;
+
+  @ApiProperty()
+  retries: number;
+
+  @ApiProperty({ enum: JOB_STATES, description: 'pending: waiting for or held by a worker (retries included); failed: out of retries.' })
+  state: (typeof JOB_STATES)[number];
+
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
+  customHeaders: Record<string, string>;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  endedAt: string | null;
+
+  @ApiProperty({ type: [JobErrorDto] })
+  errors: JobErrorDto[];
+}
+
+export class TouchpointDto {
+  @ApiProperty({ example: 'send_welcome' })
+  elementId: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  elementName: string | null;
+
+  @ApiProperty()
+  elementInstanceKey: string;
+
+  @ApiProperty({ example: 'touchpoint.email' })
+  jobType: string;
+
+  @ApiProperty({ example: 'email' })
+  channel: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Null when only the KPI listeners are known (real Zeebe).' })
+  jobKey: string | null;
+
+  @ApiProperty({ enum: JOB_STATES })
+  state: (typeof JOB_STATES)[number];
+
+  @ApiProperty({ format: 'date-time' })
+  startedAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  endedAt: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  worker: string | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  retries: number | null;
+
+  @ApiProperty({ type: [JobErrorDto] })
+  errors: JobErrorDto[];
+
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'The task headers: template, subject…' })
+  headers: Record<string, string>;
+}
+
+export class CorrelatedMessageDto {
+  @ApiProperty({ format: 'date-time' })
+  at: string;
+
+  @ApiProperty({ example: 'order.placed' })
+  messageName: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  correlationKey: string | null;
+
+  @ApiProperty()
+  elementId: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  elementInstanceKey: string | null;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
+  variables: Record<string, unknown> | null;
+}
+
+export class TimelineIncidentDto {
+  @ApiProperty()
+  incidentKey: string;
+
+  @ApiProperty({ example: 'JOB_NO_RETRIES' })
+  errorType: string;
+
+  @ApiProperty()
+  errorMessage: string;
+
+  @ApiProperty()
+  elementId: string;
+
+  @ApiProperty()
+  elementInstanceKey: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  jobKey: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  resolvedAt: string | null;
+}
+
+export class InstanceTimelineDto {
+  @ApiProperty()
+  processInstanceKey: string;
+
+  @ApiProperty()
+  bpmnProcessId: string;
+
+  @ApiProperty()
+  processDefinitionKey: string;
+
+  @ApiProperty({ description: "The process definition's version in Zeebe." })
+  processDefinitionVersion: number;
+
+  @ApiProperty({ type: JourneyVersionRefDto, nullable: true, description: 'Null when no journey deploy made the process definition.' })
+  journey: JourneyVersionRefDto | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The `customerId` variable, when the instance has one.' })
+  customerId: string | null;
+
+  @ApiProperty({ enum: STEP_STATES })
+  state: (typeof STEP_STATES)[number];
+
+  @ApiProperty({ format: 'date-time' })
+  startedAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  endedAt: string | null;
+
+  @ApiProperty({
+    enum: HISTORY_SOURCES,
+    description: "engine-records: the embedded engine's record log, complete; kpi-listeners: a real Zeebe, only what the KPI listeners reported (see gaps).",
+  })
+  source: (typeof HISTORY_SOURCES)[number];
+
+  @ApiProperty({ type: [String], description: 'What this source cannot tell; empty for engine-records.' })
+  gaps: string[];
+
+  @ApiProperty({ description: 'The instance has more records than a timeline reads; the latest are missing.' })
+  truncated: boolean;
+
+  @ApiProperty({ type: [TimelineStepDto], description: 'Element instances in the order they were entered (the process itself is the instance).' })
+  steps: TimelineStepDto[];
+
+  @ApiProperty({ type: [VariableChangeDto], description: 'Every variable set, in order.' })
+  variableChanges: VariableChangeDto[];
+
+  @ApiProperty({ type: [TimelineJobDto], description: 'Jobs in the order created, without the KPI listener jobs.' })
+  jobs: TimelineJobDto[];
+
+  @ApiProperty({ type: [TouchpointDto], description: 'Touchpoint jobs (type touchpoint.*), in order.' })
+  touchpoints: TouchpointDto[];
+
+  @ApiProperty({ type: [CorrelatedMessageDto] })
+  messages: CorrelatedMessageDto[];
+
+  @ApiProperty({ type: [TimelineIncidentDto] })
+  incidents: TimelineIncidentDto[];
+}
+
+/** The element's name and type as the deployed diagram has them, when known. */
+export interface ElementLabel {
+  readonly name: string | null;
+}
+
+export function mapTimelineStep(step: HistoryStep, label: ElementLabel | undefined): TimelineStepDto {
+  return {
+    elementInstanceKey: step.elementInstanceKey,
+    elementId: step.elementId,
+    elementName: label?.name ?? null,
+    elementType: step.elementType,
+    flowScopeKey: step.flowScopeKey,
+    enteredAt: step.enteredAt.toISOString(),
+    leftAt: step.leftAt?.toISOString() ?? null,
+    state: step.state,
+    durationMs: step.leftAt ? step.leftAt.getTime() - step.enteredAt.getTime() : null,
+    variablesOnEntry: step.variablesOnEntry,
+    variablesOnExit: step.variablesOnExit,
+  };
+}
+
+export function mapVariableChange(change: VariableChange): VariableChangeDto {
+  return { at: change.at.toISOString(), name: change.name, value: change.value, scopeKey: change.scopeKey, scopeElementId: change.scopeElementId };
+}
+
+export function mapJobError(error: JobError): JobErrorDto {
+  return { at: error.at.toISOString(), code: error.code, message: error.message, retriesLeft: error.retriesLeft };
+}
+
+export function mapTimelineJob(job: HistoryJob): TimelineJobDto {
+  return {
+    jobKey: job.jobKey,
+    type: job.type,
+    kind: job.kind,
+    elementId: job.elementId,
+    elementInstanceKey: job.elementInstanceKey,
+    worker: job.worker,
+    retries: job.retries,
+    state: job.state,
+    customHeaders: job.customHeaders,
+    createdAt: job.createdAt.toISOString(),
+    endedAt: job.endedAt?.toISOString() ?? null,
+    errors: job.errors.map(mapJobError),
+  };
+}
+
+/** A touchpoint from its job (the engine's records know it). */
+export function mapTouchpointJob(job: HistoryJob, label: ElementLabel | undefined, channel: string): TouchpointDto {
+  return {
+    elementId: job.elementId,
+    elementName: label?.name ?? null,
+    elementInstanceKey: job.elementInstanceKey,
+    jobType: job.type,
+    channel,
+    jobKey: job.jobKey,
+    state: job.state,
+    startedAt: job.createdAt.toISOString(),
+    endedAt: job.endedAt?.toISOString() ?? null,
+    worker: job.worker,
+    retries: job.retries,
+    errors: job.errors.map(mapJobError),
+    headers: job.customHeaders,
+  };
+}
+
+const JOB_STATE_OF_STEP: Record<StepState, JobState> = { active: 'pending', completed: 'completed', terminated: 'canceled' };
+
+/** A touchpoint from its task's step, when only the KPI listeners are known: no job, worker or errors. */
+export function mapTouchpointStep(step: HistoryStep, label: ElementLabel | undefined, jobType: string, channel: string): TouchpointDto {
+  return {
+    elementId: step.elementId,
+    elementName: label?.name ?? null,
+    elementInstanceKey: step.elementInstanceKey,
+    jobType,
+    channel,
+    jobKey: null,
+    state: JOB_STATE_OF_STEP[step.state],
+    startedAt: step.enteredAt.toISOString(),
+    endedAt: step.leftAt?.toISOString() ?? null,
+    worker: null,
+    retries: null,
+    errors: [],
+    headers: {},
+  };
+}
+
+export function mapCorrelatedMessage(message: CorrelatedMessage): CorrelatedMessageDto {
+  return {
+    at: message.at.toISOString(),
+    messageName: message.messageName,
+    correlationKey: message.correlationKey,
+    elementId: message.elementId,
+    elementInstanceKey: message.elementInstanceKey,
+    variables: message.variables,
+  };
+}
+
+export function mapTimelineIncident(incident: HistoryIncident): TimelineIncidentDto {
+  return {
+    incidentKey: incident.incidentKey,
+    errorType: incident.errorType,
+    errorMessage: incident.errorMessage,
+    elementId: incident.elementId,
+    elementInstanceKey: incident.elementInstanceKey,
+    jobKey: incident.jobKey,
+    createdAt: incident.createdAt.toISOString(),
+    resolvedAt: incident.resolvedAt?.toISOString() ?? null,
+  };
+}

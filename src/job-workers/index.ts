@@ -1,0 +1,2 @@
+export * from './job-workers.module';
+export * from './kpi-listener.worker';
