@@ -580,7 +580,7 @@ describe('enrolments and incidents (e2e)', () => {
       expect(unknown.message).toBe('Expected the key of an open incident, found none with key 2251799813999999 (it may have been resolved)');
       await as('owner').post('/api/incidents/2251799813999999/cancel').expect(404);
       expect((await as('owner').post('/api/incidents/abc/retry', {}).expect(400)).body.details).toEqual([
-        { field: 'key', messages: ['key must be a Zeebe key (a positive integer), got "abc"'] },
+        { field: 'key', messages: ['key must be a Zeebe key (a positive 64-bit integer in decimal), got "abc"'] },
       ]);
       await as('owner').post('/api/incidents/1/retry', { retries: 0 }).expect(400);
       await as('owner').get('/api/incidents?processInstanceKey=-1').expect(400);

@@ -405,7 +405,7 @@ describe('KPIs and history (e2e)', () => {
       const { body } = await as('owner').get('/api/instances/2251799813600000/timeline').expect(404);
       expect(body.message).toBe('Expected the key of a process instance, found no process instance 2251799813600000');
       const { body: bad } = await as('owner').get('/api/instances/abc/timeline').expect(400);
-      expect(bad.details).toEqual([{ field: 'processInstanceKey', messages: ['processInstanceKey must be a process instance key: a positive 64-bit integer in decimal, got "abc"'] }]);
+      expect(bad.details).toEqual([{ field: 'processInstanceKey', messages: ['processInstanceKey must be a Zeebe key (a positive 64-bit integer in decimal), got "abc"'] }]);
       await as('owner').get('/api/instances/9999999999999999999/timeline').expect(400);
     });
   });

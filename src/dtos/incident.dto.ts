@@ -1,13 +1,13 @@
+import { IsZeebeKey } from './zeebe-key.validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 
 /** A Zeebe key: an int64 as a decimal string. */
-const KEY_PATTERN = /^[1-9]\d{0,18}$/;
 
 export class IncidentKeyParamDto {
   @ApiProperty({ example: '2251799813685260', description: 'Zeebe key of the incident.' })
-  @Matches(KEY_PATTERN, { message: '$property must be a Zeebe key (a positive integer), got "$value"' })
+  @IsZeebeKey()
   key: string;
 }
 
@@ -19,7 +19,7 @@ export class ListIncidentsQueryDto {
 
   @ApiPropertyOptional({ example: '2251799813685251', description: 'Only incidents of this process instance.' })
   @IsOptional()
-  @Matches(KEY_PATTERN, { message: '$property must be a Zeebe key (a positive integer), got "$value"' })
+  @IsZeebeKey()
   processInstanceKey?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })

@@ -1,5 +1,5 @@
+import { IsZeebeKey } from './zeebe-key.validator';
 import { ApiProperty } from '@nestjs/swagger';
-import { Matches, ValidateBy } from 'class-validator';
 import type {
   CorrelatedMessage,
   HistoryIncident,
@@ -11,22 +11,13 @@ import type {
   VariableChange,
 } from '../repositories/instance-history.repository';
 
-const INT64_MAX = 9_223_372_036_854_775_807n;
 const STEP_STATES = ['active', 'completed', 'terminated'] as const;
 const JOB_STATES = ['pending', 'completed', 'failed', 'error_thrown', 'canceled'] as const;
 const HISTORY_SOURCES = ['engine-records', 'kpi-listeners'] as const;
 
 export class ProcessInstanceKeyParamDto {
   @ApiProperty({ description: 'The process instance key, a positive int64 as a decimal string.', example: '2251799813685249' })
-  @Matches(/^[1-9][0-9]{0,18}$/, { message: '$property must be a process instance key: a positive 64-bit integer in decimal, got "$value"' })
-  @ValidateBy({
-    name: 'isInt64',
-    validator: {
-      // Only the bound: the pattern above reports anything that is not a decimal.
-      validate: (value) => typeof value !== 'string' || !/^[0-9]{1,19}$/.test(value) || BigInt(value) <= INT64_MAX,
-      defaultMessage: () => '$property must be at most 9223372036854775807, got "$value"',
-    },
-  })
+  @IsZeebeKey()
   processInstanceKey: string;
 }
 
