@@ -1,25 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
 import { JourneyVersionRefDto, TouchpointDto } from './instance-history.dto';
+import { PageQueryDto } from './page.dto';
 
 const ITEM_KINDS = ['journey', 'touchpoint'] as const;
 const INSTANCE_STATES = ['pending', 'active', 'completed', 'terminated', 'failed'] as const;
 const HISTORY_SOURCES = ['engine-records', 'kpi-listeners'] as const;
 
-export class CustomerHistoryQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit: number = 50;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page.' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: '$property must be the nextCursor of a previous page' })
-  cursor?: string;
+export class CustomerHistoryQueryDto extends PageQueryDto {
 }
 
 export class CustomerJourneyInstanceDto {

@@ -18,6 +18,7 @@ import {
 } from 'class-validator';
 import { IsChannelName, IsExternalId, IsJsonObject, IsPastDateTime, IsStringMap } from './customer-data.validators';
 import { CustomerEventDto } from './event.dto';
+import { PageQueryDto } from './page.dto';
 
 /**
  * The lifecycle segments of the product brief. Computing them is a later issue; until then the
@@ -132,7 +133,7 @@ export class UpsertCustomerDto {
   segment?: Segment | null;
 }
 
-export class ListCustomersQueryDto {
+export class ListCustomersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: SEGMENTS })
   @IsOptional()
   @IsIn(SEGMENTS, { message: `$property must be one of ${SEGMENTS.join(', ')}, got "$value"` })
@@ -154,19 +155,6 @@ export class ListCustomersQueryDto {
   @IsOptional()
   @IsPastDateTime({ maxFutureMs: ONE_DAY_MS })
   updatedSince?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit: number = 50;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page.' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: '$property must be the nextCursor of a previous page' })
-  cursor?: string;
 }
 
 export class IdentifyCustomerDto {

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min, ValidateBy, ValidateNested, type ValidationArguments } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUUID, Max, Min, ValidateBy, ValidateNested, type ValidationArguments } from 'class-validator';
 import { CustomerAggregatesDto, type CustomerRow, mapCustomer, SEGMENTS, type Segment, type StoredAddresses } from './customer.dto';
 import { IsExternalId, IsJsonObject, IsPastDateTime } from './customer-data.validators';
 import { KeyRefDto } from './journey.dto';
+import { PageQueryDto } from './page.dto';
 
 export const ENROLMENT_STATUSES = ['pending', 'active', 'completed', 'terminated', 'failed'] as const;
 /**
@@ -106,7 +107,7 @@ export class BulkEnrolDto {
   variables?: Record<string, unknown>;
 }
 
-export class ListEnrolmentsQueryDto {
+export class ListEnrolmentsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ENROLMENT_STATUSES })
   @IsOptional()
   @IsIn(ENROLMENT_STATUSES, { message: `$property must be one of ${ENROLMENT_STATUSES.join(', ')}, got "$value"` })
@@ -116,19 +117,6 @@ export class ListEnrolmentsQueryDto {
   @IsOptional()
   @IsExternalId()
   customerId?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit: number = 50;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page.' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: '$property must be the nextCursor of a previous page' })
-  cursor?: string;
 }
 
 // Responses

@@ -10,6 +10,7 @@ import { VariableBehavior } from './behaviors/variables.behavior';
 import type { Clock } from './clock';
 import { EngineInvariantError } from './errors';
 import type { ExpressionLanguage } from './expressions';
+import { isActivity } from './model/element-kind';
 import type { ElementModel, ExecutionListenerModel, SequenceFlowModel } from './model/model';
 import type { ProcessorRegistry } from './processors/element-processor';
 import { TENANT } from './records/record';
@@ -24,19 +25,6 @@ export interface RuntimeHooks {
   processInstanceEnded(instance: ElementInstance, completed: boolean): void;
 }
 
-const ACTIVITIES = new Set([
-  'SERVICE_TASK',
-  'SEND_TASK',
-  'SCRIPT_TASK',
-  'BUSINESS_RULE_TASK',
-  'USER_TASK',
-  'RECEIVE_TASK',
-  'MANUAL_TASK',
-  'TASK',
-  'SUB_PROCESS',
-  'CALL_ACTIVITY',
-  'MULTI_INSTANCE_BODY',
-]);
 const SCOPES = new Set(['PROCESS', 'SUB_PROCESS', 'EVENT_SUB_PROCESS']);
 
 /**
@@ -269,7 +257,7 @@ export class BpmnRuntime {
     if (this.state.subscriptionsOf(instance.key).length === 0) {
       const targets: ElementModel[] = [];
       const model = this.definitionOf(instance).model;
-      if (ACTIVITIES.has(instance.type) && !this.isInnerInstance(instance)) {
+      if ((instance.type === 'MULTI_INSTANCE_BODY' || isActivity(instance.type)) && !this.isInnerInstance(instance)) {
         for (const id of element.boundaryEventIds ?? []) targets.push(model.elements.get(id)!);
       }
       if (SCOPES.has(instance.type)) {
