@@ -19,6 +19,7 @@ import { cancelInstance, createInstance, setVariables } from './commands/instanc
 import {
   activateJobs,
   completeJob,
+  DEFAULT_MAX_MESSAGE_SIZE,
   failJob,
   processDueJobs,
   resolveIncident,
@@ -62,6 +63,8 @@ export interface EngineOptions {
   maxInflightWrites?: number;
   /** Long-polling wait when a client sends requestTimeout 0. */
   defaultLongPollMs?: number;
+  /** The gateway's maximum message size, bytes: bounds each job batch (default 4 MiB, Zeebe's). */
+  maxMessageSize?: number;
   logger?: EngineLogger;
   observer?: EngineObserver;
 }
@@ -104,6 +107,7 @@ export class Engine {
   private readonly pipeline: CommandPipeline<Command>;
   private readonly delivery: JobDelivery;
   private readonly waiters = new ResultWaiters();
+  private readonly maxMessageSize: number;
 
   /** Per batch in progress: job types with new activatable jobs, and what to run after its commit. */
   private activatableTypes = new Set<string>();
@@ -118,7 +122,8 @@ export class Engine {
     this.store = options.store;
     this.expressions = options.expressions;
     this.clock = options.clock ?? new SystemClock();
-    this.delivery = new JobDelivery(options.defaultLongPollMs ?? 10_000);
+    this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    this.delivery = new JobDelivery(options.defaultLongPollMs ?? 10_000, this.maxMessageSize);
     this.logger = options.logger;
     this.observer = options.observer;
     this.processors = createProcessorRegistry();
@@ -350,7 +355,8 @@ export class Engine {
 
   private activate(pending: Pending<Command>, request: ActivateJobsRequest, signal?: AbortSignal): unknown {
     const { type, worker, timeout, maxJobsToActivate, fetchVariable } = request;
-    const jobs = activateJobs(this.rt, type, worker, timeout, maxJobsToActivate, fetchVariable);
+    const limits = { messageBytes: this.maxMessageSize, batchBytes: this.maxMessageSize };
+    const jobs = activateJobs(this.rt, type, worker, timeout, maxJobsToActivate, fetchVariable, limits);
     if (jobs.length > 0 || request.requestTimeout < 0 || signal?.aborted) return jobs;
     this.delivery.park(request, pending.resolve, signal);
     return DEFERRED;

@@ -14,3 +14,4 @@ export type { VariableRow } from './state/variable-table';
 export type { ExpressionLanguage, EvaluationResult } from './expressions';
 export type { EngineRecord, ValueType } from './records/record';
 export { KEY_BASE } from './keys';
+export { DEFAULT_MAX_MESSAGE_SIZE } from './commands/job.commands';

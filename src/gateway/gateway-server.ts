@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import type { Engine } from '../engine';
+import { DEFAULT_MAX_MESSAGE_SIZE, type Engine } from '../engine';
 import { deployProcess, deployResource } from './handlers/deploy.handler';
 import type { GatewayContext } from './handlers/handler';
 import {
@@ -28,7 +28,7 @@ export interface GatewayOptions {
   port: number;
   /** Reported as gatewayVersion; clients parse it as major.minor. */
   version?: string;
-  /** Largest accepted request, bytes (Zeebe's default is 4 MB). */
+  /** Largest request accepted and response sent, bytes (Zeebe's default, 4 MiB); give the engine the same. */
   maxMessageSize?: number;
 }
 
@@ -65,7 +65,7 @@ export class GatewayServer {
   }
 
   async start(): Promise<void> {
-    const maxMessageSize = this.options.maxMessageSize ?? 4 * 1024 * 1024;
+    const maxMessageSize = this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     const server = new grpc.Server({
       'grpc.max_receive_message_length': maxMessageSize,
       'grpc.max_send_message_length': maxMessageSize,

@@ -157,7 +157,25 @@ export function resolveIncident(rt: BpmnRuntime, incidentKey: number): void {
   if (instance) rt.schedule(() => rt.retryPending(instance));
 }
 
-/** Activates up to `max` activatable jobs of a type, oldest first, in one JOB_BATCH. */
+/** Zeebe's default maximum gRPC message size, which also bounds an activated job batch. */
+export const DEFAULT_MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
+
+/** What an activated job costs on the wire besides its variables and headers (keys, ids, names, framing). */
+const JOB_WIRE_OVERHEAD = 512;
+
+export interface ActivationLimits {
+  /** The largest message the gateway may send: a job that cannot fit in one raises an incident. */
+  readonly messageBytes: number;
+  /** The budget of the whole batch (one ActivateJobs response); a stream sends each job alone. */
+  readonly batchBytes: number;
+}
+
+/**
+ * Activates up to `max` activatable jobs of a type, oldest first, in one JOB_BATCH. The batch
+ * stops (truncated) before it would outgrow `limits.batchBytes`; a job that alone is larger than a
+ * message gets the incident MESSAGE_SIZE_EXCEEDED instead of being sent, as in Zeebe, so that
+ * it cannot block the jobs behind it.
+ */
 export function activateJobs(
   rt: BpmnRuntime,
   type: string,
@@ -165,13 +183,28 @@ export function activateJobs(
   timeout: number,
   max: number,
   fetchVariable: readonly string[],
+  limits: ActivationLimits,
 ): ActivatedJob[] {
   const activatable = rt.state.activatableByType.get(type);
   if (!activatable || activatable.size === 0 || max <= 0) return [];
   const now = rt.now();
   const jobs: ActivatedJob[] = [];
+  let batchBytes = 0;
+  let truncated = false;
   for (const job of activatable.values()) {
     if (jobs.length >= max) break;
+    const variables = rt.variables.document(job.elementInstanceKey, fetchVariable);
+    const customHeaders = JSON.stringify(job.customHeaders);
+    const bytes = JOB_WIRE_OVERHEAD + Buffer.byteLength(variables) + Buffer.byteLength(customHeaders) + Buffer.byteLength(worker);
+    if (bytes > limits.messageBytes) {
+      jobTooLarge(rt, job, bytes, limits.messageBytes);
+      continue;
+    }
+    if (batchBytes + bytes > limits.batchBytes) {
+      truncated = true;
+      break;
+    }
+    batchBytes += bytes;
     job.state = 'ACTIVATED';
     job.worker = worker;
     job.deadline = now + timeout;
@@ -185,23 +218,37 @@ export function activateJobs(
       processDefinitionKey: job.processDefinitionKey,
       elementId: job.elementId,
       elementInstanceKey: job.elementInstanceKey,
-      customHeaders: JSON.stringify(job.customHeaders),
+      customHeaders,
       worker,
       retries: job.retries,
       deadline: job.deadline,
-      variables: rt.variables.document(job.elementInstanceKey, fetchVariable),
+      variables,
     });
   }
+  if (jobs.length === 0) return jobs;
   rt.state.log.append('JOB_BATCH', 'ACTIVATED', rt.state.keys.next(), now, {
     type,
     worker,
     timeout,
     maxJobsToActivate: max,
     jobKeys: jobs.map((j) => j.key),
-    truncated: false,
+    truncated,
     tenantIds: ['<default>'],
   });
   return jobs;
+}
+
+/**
+ * The job is taken out of activation (FAILED, retries kept) with an incident: once its
+ * variables are made smaller (SetVariables), resolving the incident makes it activatable again.
+ */
+function jobTooLarge(rt: BpmnRuntime, job: Job, bytes: number, limit: number): void {
+  job.state = 'FAILED';
+  job.recurAt = -1;
+  job.errorMessage = `The job with key '${job.key}' can not be activated: with its variables and headers it takes ${bytes} bytes, more than the maximum message size of ${limit} bytes. Reduce the size of its variables (or fetch fewer of them), then resolve the incident`;
+  rt.state.updateJob(job);
+  rt.jobs.write(job, 'FAILED');
+  rt.incidents.raiseForJob(job, 'MESSAGE_SIZE_EXCEEDED', job.errorMessage);
 }
 
 /** Jobs pushed to a stream that vanished before delivery go back to activatable. */

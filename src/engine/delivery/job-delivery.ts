@@ -1,6 +1,6 @@
 import type { BpmnRuntime } from '../bpmn-runtime';
 import type { ActivateJobsRequest, ActivatedJob, JobStreamConsumer, JobStreamRequest } from '../commands/api';
-import { activateJobs } from '../commands/job.commands';
+import { activateJobs, type ActivationLimits } from '../commands/job.commands';
 
 interface Poller {
   request: ActivateJobsRequest;
@@ -27,7 +27,17 @@ export class JobDelivery {
   /** Per job type: which open stream gets the next pushed job. */
   private readonly streamCursor = new Map<string, number>();
 
-  constructor(private readonly defaultLongPollMs: number) {}
+  /** A poll's answer is one message; a stream sends each job as a message of its own. */
+  private readonly pollLimits: ActivationLimits;
+  private readonly streamLimits: ActivationLimits;
+
+  constructor(
+    private readonly defaultLongPollMs: number,
+    maxMessageSize: number,
+  ) {
+    this.pollLimits = { messageBytes: maxMessageSize, batchBytes: maxMessageSize };
+    this.streamLimits = { messageBytes: maxMessageSize, batchBytes: Infinity };
+  }
 
   /** Parks a request that found no job until one arrives or its wait ends (answered with none). */
   park(request: ActivateJobsRequest, resolve: (jobs: ActivatedJob[]) => void, signal?: AbortSignal): void {
@@ -76,7 +86,7 @@ export class JobDelivery {
         streams.forEach((stream, i) => {
           if (shares[i] === 0) return;
           const { worker, timeout, fetchVariable } = stream.request;
-          const jobs = activateJobs(rt, type, worker, timeout, shares[i], fetchVariable);
+          const jobs = activateJobs(rt, type, worker, timeout, shares[i], fetchVariable, this.streamLimits);
           effects.push(() => {
             const lost = jobs.filter((job) => !stream.open || !stream.consumer.push(job)).map((job) => job.key);
             if (lost.length > 0) undelivered(lost);
@@ -88,7 +98,7 @@ export class JobDelivery {
         const poller = pollers.shift()!;
         if (poller.done) continue;
         const { worker, timeout, maxJobsToActivate, fetchVariable } = poller.request;
-        const jobs = activateJobs(rt, type, worker, timeout, maxJobsToActivate, fetchVariable);
+        const jobs = activateJobs(rt, type, worker, timeout, maxJobsToActivate, fetchVariable, this.pollLimits);
         // Claimed now, so that its timer cannot answer "no jobs" while the batch commits.
         poller.done = true;
         if (poller.timer) clearTimeout(poller.timer);
