@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { App } from 'supertest/types';
 import request from 'supertest';
 import { ZeebeClientRepository, type ZeebeGrpcClient } from '../src/engine-host';
@@ -6,36 +8,10 @@ import { createTestApp, type TestApp } from './helpers/test-app';
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** The journey of the brief: welcome email, then wait for an order (or three days), thank the buyers. */
-function welcomeJourney(broken: boolean): string {
-  const thanks = broken
-    ? '<bpmn:serviceTask id="thankYou" name="Thank-you email"/>'
-    : `<bpmn:serviceTask id="thankYou" name="Thank-you email"><bpmn:extensionElements><zeebe:taskDefinition type="touchpoint.email"/>
-         <zeebe:taskHeaders><zeebe:header key="template" value="thank-you"/></zeebe:taskHeaders></bpmn:extensionElements></bpmn:serviceTask>`;
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"
-  id="first-journey-definitions" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:message id="ordered" name="order.placed"><bpmn:extensionElements><zeebe:subscription correlationKey="=customerId"/></bpmn:extensionElements></bpmn:message>
-  <bpmn:process id="first-journey" name="Welcome" isExecutable="true">
-    <bpmn:startEvent id="start" name="Enrolled"/>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="welcomeEmail"/>
-    <bpmn:serviceTask id="welcomeEmail" name="Welcome email"><bpmn:extensionElements><zeebe:taskDefinition type="touchpoint.email"/>
-      <zeebe:taskHeaders><zeebe:header key="template" value="welcome"/></zeebe:taskHeaders></bpmn:extensionElements></bpmn:serviceTask>
-    <bpmn:sequenceFlow id="f2" sourceRef="welcomeEmail" targetRef="waitForOrder"/>
-    <bpmn:eventBasedGateway id="waitForOrder" name="Ordered?"/>
-    <bpmn:sequenceFlow id="f3" sourceRef="waitForOrder" targetRef="orderPlaced"/>
-    <bpmn:sequenceFlow id="f4" sourceRef="waitForOrder" targetRef="threeDays"/>
-    <bpmn:intermediateCatchEvent id="orderPlaced" name="Order placed"><bpmn:messageEventDefinition messageRef="ordered"/></bpmn:intermediateCatchEvent>
-    <bpmn:intermediateCatchEvent id="threeDays" name="3 days"><bpmn:timerEventDefinition><bpmn:timeDuration>P3D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
-    <bpmn:sequenceFlow id="f5" sourceRef="orderPlaced" targetRef="thankYou"/>
-    <bpmn:sequenceFlow id="f6" sourceRef="threeDays" targetRef="noOrder"/>
-    ${thanks}
-    <bpmn:sequenceFlow id="f7" sourceRef="thankYou" targetRef="converted"/>
-    <bpmn:endEvent id="converted" name="Converted"/>
-    <bpmn:endEvent id="noOrder" name="No order"/>
-  </bpmn:process>
-</bpmn:definitions>`;
-}
+/** The journey of the brief, as a modeller saved it: welcome email, then wait for an order (or three days), thank the buyers. */
+const WELCOME_JOURNEY = readFileSync(join(__dirname, 'fixtures', 'new-user.welcome.bpmn'), 'utf8');
+/** The same diagram before the analyst gave the thank-you task its job type. */
+const BROKEN_JOURNEY = WELCOME_JOURNEY.replace(/(<bpmn:serviceTask id="thankYou"[^]*?)<zeebe:taskDefinition type="touchpoint.email" \/>/, '$1');
 
 const CUSTOMERS = ['ana', 'ben', 'carla', 'dan', 'eva'];
 const BUYERS = ['ana', 'carla', 'eva'];
@@ -55,6 +31,7 @@ describe('a new user, end to end', () => {
     get: (path: string) => request(http).get(path).set('x-api-key', keys[role]),
     post: (path: string, body?: object) => request(http).post(path).set('x-api-key', keys[role]).send(body),
     put: (path: string, body?: object) => request(http).put(path).set('x-api-key', keys[role]).send(body),
+    delete: (path: string) => request(http).delete(path).set('x-api-key', keys[role]),
   });
 
   beforeAll(async () => {
@@ -97,12 +74,16 @@ describe('a new user, end to end', () => {
         .post('/api/journeys', { processId: 'first-journey', name: 'Welcome', goal: { type: 'end_event', endEventId: 'converted' }, reentry: 'never' })
         .expect(201)
     ).body;
-    await as('analyst').post(`/api/journeys/${journey.id}/versions`, { bpmnXml: welcomeJourney(true) }).expect(201);
+    expect(BROKEN_JOURNEY).not.toBe(WELCOME_JOURNEY);
+    await as('analyst').post(`/api/journeys/${journey.id}/versions`, { bpmnXml: BROKEN_JOURNEY }).expect(201);
+    const stored = (await as('owner').get(`/api/journeys/${journey.id}/versions/1`).expect(200)).body;
+    expect(stored.validation).toMatchObject({ valid: false, errorCount: 1 });
+    expect(stored.validation.problems).toEqual([expect.objectContaining({ elementId: 'thankYou', category: 'error' })]);
     const refused = (await as('analyst').post(`/api/journeys/${journey.id}/versions/1/deploy`).expect(422)).body;
     expect(refused.problems).toEqual(expect.arrayContaining([expect.objectContaining({ elementId: 'thankYou', category: 'error' })]));
 
     // A fixed version deploys and is live.
-    await as('analyst').post(`/api/journeys/${journey.id}/versions`, { bpmnXml: welcomeJourney(false) }).expect(201);
+    await as('analyst').post(`/api/journeys/${journey.id}/versions`, { bpmnXml: WELCOME_JOURNEY }).expect(201);
     await as('analyst').post(`/api/journeys/${journey.id}/versions/2/deploy`).expect(201);
     expect((await as('owner').get(`/api/journeys/${journey.id}`).expect(200)).body.liveVersion).toBe(2);
 
@@ -150,24 +131,38 @@ describe('a new user, end to end', () => {
     ]);
     expect(timeline.messages).toEqual([expect.objectContaining({ messageName: 'order.placed', correlationKey: 'ana' })]);
     const history = (await as('owner').get('/api/customers/ana/history').expect(200)).body;
-    expect(JSON.stringify(history)).toContain(String(enrolments.get('ana')!.processInstanceKey));
+    const anasInstance = String(enrolments.get('ana')!.processInstanceKey);
+    expect(history.items.map((item: Body) => [item.kind, item.processInstanceKey, item.touchpoint?.elementId ?? item.instance?.state])).toEqual([
+      ['touchpoint', anasInstance, 'thankYou'],
+      ['touchpoint', anasInstance, 'welcomeEmail'],
+      ['journey', anasInstance, 'completed'],
+    ]);
+
+    // Dan gives up: his enrolment is cancelled while he waits for an order.
+    await as('client').delete(`/api/enrolments/${enrolments.get('dan')!.id}`).expect(200);
 
     // …and the KPIs count what the test drove.
     const kpis = await until(
       'the KPIs of the completed instances',
       async () => (await as('owner').get(`/api/journeys/${journey.id}/kpis`).expect(200)).body,
-      (body) => body.instances.completed === BUYERS.length,
+      (body) => body.instances.completed === BUYERS.length && body.instances.terminated === 1,
     );
-    expect(kpis.instances).toEqual({ started: 5, completed: 3, terminated: 0, active: 2, converted: 3, conversionRate: 3 / 5 });
+    expect(kpis.instances).toEqual({ started: 5, completed: 3, terminated: 1, active: 1, converted: 3, conversionRate: 3 / 5 });
     const count = (id: string) => {
       const element = (kpis.elements as Body[]).find((e) => e.elementId === id)!;
-      return { entered: element.entered, completed: element.completed };
+      return { entered: element.entered, completed: element.completed, inFlight: element.inFlight, dropped: element.dropped };
     };
-    expect(count('start')).toEqual({ entered: 5, completed: 5 });
-    expect(count('welcomeEmail')).toEqual({ entered: 5, completed: 5 });
-    expect(count('orderPlaced')).toEqual({ entered: 3, completed: 3 });
-    expect(count('thankYou')).toEqual({ entered: 3, completed: 3 });
-    expect(count('converted')).toEqual({ entered: 3, completed: 3 });
-    expect((kpis.elements as Body[]).find((e) => e.elementId === 'threeDays')?.entered ?? 0).toBe(0);
+    expect(count('start')).toEqual({ entered: 5, completed: 5, inFlight: 0, dropped: 0 });
+    expect(count('welcomeEmail')).toEqual({ entered: 5, completed: 5, inFlight: 0, dropped: 0 });
+    // The event-based gateway is where customers wait: Ben still does, Dan left there.
+    expect(count('waitForOrder')).toEqual({ entered: 5, completed: 3, inFlight: 1, dropped: 1 });
+    expect(count('orderPlaced')).toEqual({ entered: 3, completed: 3, inFlight: 0, dropped: 0 });
+    expect(count('thankYou')).toEqual({ entered: 3, completed: 3, inFlight: 0, dropped: 0 });
+    expect(count('converted')).toEqual({ entered: 3, completed: 3, inFlight: 0, dropped: 0 });
+    expect(count('threeDays')).toEqual({ entered: 0, completed: 0, inFlight: 0, dropped: 0 });
+    expect(count('noOrder')).toEqual({ entered: 0, completed: 0, inFlight: 0, dropped: 0 });
+    const waited = (kpis.elements as Body[]).find((e) => e.elementId === 'waitForOrder')!.timeInActivity;
+    expect(waited).toMatchObject({ samples: 3 });
+    expect(waited.p50Ms).toBeGreaterThan(0);
   }, 120_000);
 });

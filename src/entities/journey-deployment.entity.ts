@@ -5,6 +5,8 @@ export interface KpiListenerElement {
   readonly elementId: string;
   readonly elementType: string;
   readonly eventTypes: readonly ('start' | 'end')[];
+  /** For a catch event behind an event-based gateway: the gateway its start leaves (see kpi-listeners.ts). */
+  readonly leaves?: string;
 }
 
 /** One deploy of a journey version to the engine, with the XML the engine got (listeners injected). */

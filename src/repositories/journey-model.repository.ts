@@ -15,7 +15,18 @@ export interface ListenerLayout {
   readonly versionNumber: number;
   readonly processDefinitionKey: string;
   /** By element id; the process itself included when it got its end listener. */
-  readonly elements: ReadonlyMap<string, { readonly type: string; readonly listened: Listened }>;
+  readonly elements: ReadonlyMap<string, ListenedElement>;
+}
+
+export interface ListenedElement {
+  readonly type: string;
+  /**
+   * `both` for an event-based gateway whose events have KPI listeners, although it has only a
+   * start listener: it waits, and its end is written when one of its events starts.
+   */
+  readonly listened: Listened;
+  /** The event-based gateway that this element's start leaves. */
+  readonly leaves?: string;
 }
 
 export type ListenerLayoutLookup =
@@ -97,11 +108,22 @@ export class JourneyModelRepository {
     const row = rows[0];
     if (!row) return { status: 'not-a-journey' };
     if (row.version_number === null || row.process_definition_key === null) return { status: 'not-deployed', journeyId: row.journey_id };
+    const listeners = row.kpi_listener_elements ?? [];
+    const waitingGateways = new Set(listeners.flatMap((element) => (element.leaves ? [element.leaves] : [])));
     const layout: ListenerLayout = {
       journeyId: row.journey_id,
       versionNumber: row.version_number,
       processDefinitionKey: row.process_definition_key,
-      elements: new Map((row.kpi_listener_elements ?? []).map((element) => [element.elementId, { type: element.elementType, listened: listenedOf(element.eventTypes) }])),
+      elements: new Map(
+        listeners.map((element): [string, ListenedElement] => [
+          element.elementId,
+          {
+            type: element.elementType,
+            listened: waitingGateways.has(element.elementId) ? 'both' : listenedOf(element.eventTypes),
+            ...(element.leaves ? { leaves: element.leaves } : {}),
+          },
+        ]),
+      ),
     };
     this.layouts.set(cacheKey, layout);
     return { status: 'found', layout };

@@ -19,6 +19,8 @@ export interface NewKpiEvent {
   readonly customerId: string | null;
   readonly variant: string | null;
   readonly occurredAt: Date;
+  /** The event-based gateway this element's start leaves: its open element instance gets an end row. */
+  readonly leavesGateway?: string;
 }
 
 /** An element instance (or a process instance: both keys equal) not known to have been left. */
@@ -60,6 +62,25 @@ select i.eik,
   from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::uuid[], $5::int[], $6::text[], $7::int[], $8::bigint[], $9::text[], $10::text[], $11::text[],
               $12::text[], $13::text[], $14::timestamptz[])
     as i(eik, pik, job_key, journey_id, journey_version, bpmn_process_id, pdv, pdk, element_id, element_type, listened, customer_id, variant, occurred_at)
+on conflict (element_instance_key, phase) do nothing`;
+
+/**
+ * The end of an event-based gateway, written when one of its events starts: the gateway's latest
+ * element instance in that process instance still without an end gets one, at the event's time
+ * (a redelivered job, or the event's end job, finds it ended and adds nothing).
+ */
+const INSERT_GATEWAY_EXITS = `
+insert into travesia.kpi_event (element_instance_key, phase, process_instance_key, journey_id, journey_version, bpmn_process_id,
+  process_definition_version, process_definition_key, element_id, element_type, listened, job_key, customer_id, variant, occurred_at)
+select g.element_instance_key, 'end', g.process_instance_key, g.journey_id, g.journey_version, g.bpmn_process_id,
+       g.process_definition_version, g.process_definition_key, g.element_id, g.element_type, g.listened, null, g.customer_id, g.variant, x.at
+  from unnest($1::bigint[], $2::text[], $3::timestamptz[]) as x(pik, gateway_id, at)
+  join lateral (
+    select * from travesia.kpi_event s
+     where s.process_instance_key = x.pik and s.element_id = x.gateway_id and s.phase = 'start' and s.occurred_at <= x.at
+       and not exists (select 1 from travesia.kpi_event e where e.element_instance_key = s.element_instance_key and e.phase in ('end', 'terminated'))
+     order by s.occurred_at desc limit 1
+  ) g on true
 on conflict (element_instance_key, phase) do nothing`;
 
 /** Exits of element instances: a `terminated` row copied from the element instance's start row. */
@@ -186,5 +207,13 @@ export class KpiEventRepository {
       column((e) => e.variant),
       column((e) => e.occurredAt),
     ]);
+    const leaving = events.filter((e) => e.leavesGateway !== undefined);
+    if (leaving.length > 0) {
+      await this.dataSource.query(INSERT_GATEWAY_EXITS, [
+        leaving.map((e) => e.processInstanceKey),
+        leaving.map((e) => e.leavesGateway),
+        leaving.map((e) => e.occurredAt),
+      ]);
+    }
   }
 }

@@ -82,6 +82,32 @@ describe('injectKpiListeners', () => {
     expect(listenersOf(reread, 'undo')).toEqual([]);
   });
 
+  it('should mark the events behind an event-based gateway as leaving it, since the gateway can have no end listener', async () => {
+    // given
+    const xml = definitions(
+      `<bpmn:eventBasedGateway id="wait"/>
+      <bpmn:sequenceFlow id="toOrder" sourceRef="wait" targetRef="order"/>
+      <bpmn:sequenceFlow id="toTimeout" sourceRef="wait" targetRef="timeout"/>
+      <bpmn:intermediateCatchEvent id="order"><bpmn:messageEventDefinition messageRef="msg"/></bpmn:intermediateCatchEvent>
+      <bpmn:intermediateCatchEvent id="timeout"><bpmn:timerEventDefinition><bpmn:timeDuration>P3D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+      <bpmn:exclusiveGateway id="split"/>
+      <bpmn:sequenceFlow id="toLater" sourceRef="split" targetRef="later"/>
+      <bpmn:intermediateCatchEvent id="later"><bpmn:timerEventDefinition><bpmn:timeDuration>P1D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>`,
+      '<bpmn:message id="msg" name="order.placed"/>',
+    );
+
+    // when
+    const { listened, reread } = await inject(xml);
+
+    // then
+    const byId = Object.fromEntries(listened.map((l) => [l.elementId, l]));
+    expect(byId.wait).toEqual({ elementId: 'wait', elementType: 'bpmn:EventBasedGateway', eventTypes: ['start'] });
+    expect(byId.order).toMatchObject({ eventTypes: ['start', 'end'], leaves: 'wait' });
+    expect(byId.timeout).toMatchObject({ eventTypes: ['start', 'end'], leaves: 'wait' });
+    expect(byId.later.leaves).toBeUndefined();
+    expect(listenersOf(reread, 'wait')).toEqual(['start:travesia.kpi']);
+  });
+
   it("should keep the analyst's listeners, with the KPI start listener first and the KPI end listener last", async () => {
     // given
     const xml = definitions(`<bpmn:serviceTask id="task"><bpmn:extensionElements>

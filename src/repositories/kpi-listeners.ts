@@ -9,6 +9,11 @@ export interface KpiListenedElement {
   /** bpmn-moddle type, e.g. `bpmn:ExclusiveGateway`. */
   readonly elementType: string;
   readonly eventTypes: ListenerEventType[];
+  /**
+   * For a catch event behind an event-based gateway: that gateway. A gateway can carry no end
+   * listener, but an event-based one waits; it is left when one of its events starts.
+   */
+  readonly leaves?: string;
 }
 
 /**
@@ -58,11 +63,24 @@ export function injectKpiListeners(
     const eventTypes = kpiListenerEventTypes(node);
     if (eventTypes.length === 0) continue;
     addListeners(node, eventTypes, jobType, create);
-    listened.push({ elementId: node.id ?? '', elementType: node.$type, eventTypes });
+    const gateway = eventGatewayBefore(node);
+    listened.push({ elementId: node.id ?? '', elementType: node.$type, eventTypes, ...(gateway ? { leaves: gateway } : {}) });
   }
   addListeners(process, ['end'], jobType, create);
   listened.push({ elementId: process.id ?? '', elementType: process.$type, eventTypes: ['end'] });
   return listened;
+}
+
+/**
+ * The event-based gateway whose event `node` is, if any (such events have one incoming flow).
+ * Found from the flows' targets: a diagram need not list a node's `incoming` flows.
+ */
+function eventGatewayBefore(node: ModdleElement): string | undefined {
+  if (node.$type !== 'bpmn:IntermediateCatchEvent' && node.$type !== 'bpmn:ReceiveTask') return undefined;
+  const siblings = list((node.$parent as ModdleElement | undefined)?.flowElements);
+  const incoming = siblings.find((element) => element.$type === 'bpmn:SequenceFlow' && element.targetRef === node);
+  const source = incoming?.sourceRef as ModdleElement | undefined;
+  return source?.$type === 'bpmn:EventBasedGateway' ? source.id : undefined;
 }
 
 /** The KPI start listener first, the KPI end listener last, unless the element has them already. */

@@ -26,7 +26,8 @@ const MAX_VARIANT_LENGTH = 100;
  * type), so it comes from the deploy's listener layout: an element with one KPI listener has
  * that one; with both, the start job of an element instance is the first (the engine creates
  * the end job only once the start job completed). The process's end listener reports the
- * instance's completion.
+ * instance's completion. An event-based gateway (no end listener in Zeebe) is left when one of
+ * its events starts: that start writes the gateway's end too.
  */
 @Injectable()
 export class KpiCaptureService {
@@ -75,6 +76,7 @@ export class KpiCaptureService {
       customerId: textOf(job.variables.customerId, MAX_CUSTOMER_ID_LENGTH),
       variant: textOf(job.variables.variant, MAX_VARIANT_LENGTH),
       occurredAt: at,
+      leavesGateway: element?.leaves,
     });
   }
 
