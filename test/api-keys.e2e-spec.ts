@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { createKey, createKeys, expectAuthMatrix, type RoleKeys, TEST_ADMIN_API_KEY } from './helpers/auth';
@@ -10,14 +11,19 @@ describe('API keys (e2e)', () => {
   let testApp: TestApp;
   let http: App;
   let keys: RoleKeys;
+  let db: Pool;
 
   beforeAll(async () => {
     testApp = await createTestApp();
     http = testApp.app.getHttpServer();
     keys = await createKeys(testApp);
+    db = new Pool({ connectionString: testApp.databaseUrl, max: 2 });
   });
 
-  afterAll(() => testApp?.close());
+  afterAll(async () => {
+    await db?.end();
+    await testApp?.close();
+  });
 
   const admin = () => TEST_ADMIN_API_KEY;
 
@@ -99,6 +105,25 @@ describe('API keys (e2e)', () => {
     });
   });
 
+  describe('storage', () => {
+    it('should store only a SHA-256 hash of the secret, which neither is nor contains it', async () => {
+      // given
+      const { body: created } = await request(http).post('/api/keys').set('x-api-key', admin()).send({ name: 'stored', role: 'client' }).expect(201);
+      // The part of the secret that listings do not show (they show `trv_` and 8 characters).
+      const hidden = created.secret.slice(created.prefix.length);
+
+      // when
+      const { rows } = await db.query(`select key_hash, to_jsonb(k)::text as row from travesia.api_key k where id = $1`, [created.id]);
+
+      // then
+      const [{ key_hash: keyHash, row }] = rows;
+      expect(keyHash).toBe(createHash('sha256').update(created.secret, 'utf8').digest('hex'));
+      expect(keyHash).not.toBe(created.secret);
+      expect(keyHash).not.toContain(created.secret.slice('trv_'.length));
+      expect(row).not.toContain(hidden);
+    });
+  });
+
   describe('GET /api/keys', () => {
     it('should list every key without any secret or hash', async () => {
       // given
@@ -160,6 +185,32 @@ describe('API keys (e2e)', () => {
       expect(list.find((key: { id: string }) => key.id === me.id).revokedAt).toEqual(expect.any(String));
     });
 
+    it('should answer 401 at once after the revocation, even to a request that looked the key up while it was being revoked', async () => {
+      // given: a key never used yet, whose row the test holds locked, and its revocation waiting for that lock
+      const { body: created } = await request(http).post('/api/keys').set('x-api-key', admin()).send({ name: 'revoked in flight', role: 'client' }).expect(201);
+      const holder = await db.connect();
+      let revoked: Promise<number> | undefined;
+      let inFlight: Promise<number> | undefined;
+      try {
+        await holder.query('begin');
+        await holder.query('select 1 from travesia.api_key where id = $1 for update', [created.id]);
+        revoked = request(http).delete(`/api/keys/${created.id}`).set('x-api-key', admin()).then((response) => response.status);
+        await waitForLockWait('%revoked_at%');
+
+        // when: a first request with the key finds it active, and its note of the use waits behind the revocation
+        inFlight = request(http).get('/api/keys/me').set('x-api-key', created.secret).then((response) => response.status);
+        await waitForLockWait('%last_used_at%');
+      } finally {
+        await holder.query('commit');
+        holder.release();
+      }
+
+      // then
+      expect(await revoked).toBe(204);
+      expect([200, 401]).toContain(await inFlight);
+      await request(http).get('/api/keys/me').set('x-api-key', created.secret).expect(401);
+    });
+
     it('should change nothing when the key is revoked already', async () => {
       // given
       const secret = await createKey(http, 'client', 'twice');
@@ -199,6 +250,20 @@ describe('API keys (e2e)', () => {
       expect(body.paths['/api/health'].get.security).toBeUndefined();
     });
   });
+
+  /** Waits until a statement like `query` waits for a lock in this app's database. */
+  async function waitForLockWait(query: string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const { rows } = await db.query(
+        `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query ilike $1`,
+        [query],
+      );
+      if (rows[0].n > 0) return;
+      if (Date.now() > deadline) throw new Error(`no statement like ${query} waited for a lock`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
 
   async function revokedAtOf(id: string): Promise<string> {
     const { body: list } = await request(http).get('/api/keys').set('x-api-key', admin()).expect(200);

@@ -28,6 +28,12 @@ export class ApiKeyService {
    * process takes effect at once; in another process within AUTH_CACHE_MS.
    */
   private readonly recent = new Map<string, { key: AuthenticatedKey; until: number }>();
+  /**
+   * Counts the revocations made by this process. A lookup that began before a revocation may have
+   * read the key as still active and finish after the revocation cleared the cache; it must not
+   * put the key back.
+   */
+  private revocations = 0;
 
   constructor(
     private readonly keys: ApiKeyRepository,
@@ -39,6 +45,7 @@ export class ApiKeyService {
     const hash = this.crypto.hashApiKey(secret);
     const cached = this.recent.get(hash);
     if (cached && cached.until > Date.now()) return cached.key;
+    const revocationsBefore = this.revocations;
     const key = await this.keys.findActiveByHash(hash);
     if (!key) {
       this.recent.delete(hash);
@@ -46,6 +53,7 @@ export class ApiKeyService {
     }
     await this.keys.recordUse(key.id);
     const authenticated = mapAuthenticatedKey(key);
+    if (this.revocations !== revocationsBefore) return authenticated;
     if (this.recent.size >= 10_000) this.recent.clear();
     this.recent.set(hash, { key: authenticated, until: Date.now() + AUTH_CACHE_MS });
     return authenticated;
@@ -77,6 +85,7 @@ export class ApiKeyService {
     if (result.status === 'last-admin') {
       throw new ConflictException(`API key ${id} is the last active admin key; create another admin key before revoking it`);
     }
+    this.revocations++;
     for (const [hash, entry] of this.recent) if (entry.key.id === id) this.recent.delete(hash);
     this.logger.log(`API key ${id} revoked by key ${auth.id} (${auth.name})`);
   }
