@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { createKeys, expectAuthMatrix, type RoleKeys } from './helpers/auth';
@@ -334,6 +336,35 @@ describe('customers (e2e)', () => {
       expect((await get('/api/customers/crm-erase').expect(200)).body.aggregates).toMatchObject({ eventCount: 1, purchaseCount: 0 });
     });
 
+    it("should cancel the customer's running journey and blank their variables and messages in the engine's records", async () => {
+      // given a customer travelling a journey, with a message published from one of their events
+      const journeyXml = readFileSync(join(__dirname, 'fixtures', 'new-user.welcome.bpmn'), 'utf8').replaceAll('first-journey', 'erasure-journey');
+      const journey = (
+        await request(http).post('/api/journeys').set('x-api-key', keys.analyst).send({ processId: 'erasure-journey', name: 'Erasure', reentry: 'never' }).expect(201)
+      ).body;
+      await request(http).post(`/api/journeys/${journey.id}/versions`).set('x-api-key', keys.analyst).send({ bpmnXml: journeyXml }).expect(201);
+      await request(http).post(`/api/journeys/${journey.id}/versions/1/deploy`).set('x-api-key', keys.analyst).expect(201);
+      await put('crm-travelling', { attributes: { firstName: 'Greta' }, addresses: { email: 'greta.private@example.com' } }).expect(201);
+      const enrolment = (
+        await request(http).post(`/api/journeys/${journey.id}/enrolments`).set('x-api-key', keys.client).send({ customerId: 'crm-travelling' }).expect(201)
+      ).body;
+      const event = { eventId: 'greta-1', type: 'order.placed', customerId: 'crm-travelling', occurredAt: new Date().toISOString(), properties: { note: 'greta-secret-note' } };
+      await postEvents([event]).expect(200);
+      const engineText = () => recordText(testApp.databaseUrl, 'greta.private@example.com', 'greta-secret-note', '"crm-travelling"');
+      await until(async () => (await engineText()).some((hit) => hit.includes('greta-secret-note')));
+      expect((await engineText()).length).toBeGreaterThan(0);
+
+      // when
+      await request(http).delete('/api/customers/crm-travelling').set('x-api-key', keys.client).expect(204);
+
+      // then the instance was cancelled, and the engine's history keeps none of it in clear
+      const ends = await recordRows(testApp.databaseUrl, `select intent from engine.record where key = $1::bigint and value_type = 'PROCESS_INSTANCE'`, [enrolment.processInstanceKey]);
+      expect(ends).toContain('ELEMENT_TERMINATED');
+      expect(await engineText()).toEqual([]);
+      const timeline = (await request(http).get(`/api/instances/${enrolment.processInstanceKey}/timeline`).set('x-api-key', keys.owner).expect(200)).body;
+      expect(JSON.stringify(timeline)).not.toContain('greta');
+    });
+
     it('should answer 404 when erasing a customer that never existed', () => request(http).delete('/api/customers/never-was').set('x-api-key', keys.client).expect(404));
   });
 
@@ -376,5 +407,30 @@ async function databaseText(databaseUrl: string, ...needles: string[]): Promise<
     return hits;
   } finally {
     await client.end();
+  }
+}
+
+/** Rows of `engine.record` whose text mentions one of `needles`. */
+async function recordText(databaseUrl: string, ...needles: string[]): Promise<string[]> {
+  const rows = await recordRows(databaseUrl, `select value_type || ' ' || intent || ' ' || value::text as row from engine.record`);
+  return rows.filter((row) => needles.some((needle) => row.includes(needle)));
+}
+
+async function recordRows(databaseUrl: string, sql: string, params: unknown[] = []): Promise<string[]> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows.map((row: Record<string, string>) => Object.values(row)[0]);
+  } finally {
+    await client.end();
+  }
+}
+
+async function until(done: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error('Timed out');
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

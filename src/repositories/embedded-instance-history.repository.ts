@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { type EngineRecordRow, historyFromRecords, jobsFromRecords } from './engine-record-history';
-import { type HistoryJob, type InstanceHistory, InstanceHistoryRepository } from './instance-history.repository';
+import { type CustomerInstance, type HistoryJob, type InstanceHistory, InstanceHistoryRepository } from './instance-history.repository';
 import type { ElementExit, OpenElementInstance } from './kpi-event.repository';
 
 /** Records one timeline reads at most; an instance looping for ages is cut, and says so. */
@@ -23,8 +23,9 @@ interface RecordDbRow {
 
 /**
  * History from the embedded engine's record log, `engine.record` (same database, schema
- * `engine`), read through its (process_instance_key, position) index. Read-only: the log is
- * the engine's.
+ * `engine`), read through its (process_instance_key, position) index. Read-only — the log is
+ * the engine's — except for GDPR erasure, which blanks a customer's variables and message
+ * contents in place (the engine only appends to the log and never reads it back).
  */
 export class EmbeddedInstanceHistoryRepository extends InstanceHistoryRepository {
   readonly source = 'engine-records' as const;
@@ -82,7 +83,46 @@ export class EmbeddedInstanceHistoryRepository extends InstanceHistoryRepository
     }
     return jobs;
   }
+
+  /**
+   * Through the customerId variables in the log. Erasures are rare: this reads the VARIABLE
+   * records without an index rather than make every instance's writes pay for one.
+   */
+  async instancesOfCustomer(externalId: string): Promise<CustomerInstance[]> {
+    const rows: { pik: string; ended: boolean }[] = await this.dataSource.query(
+      `select v.pik, exists (
+                select 1 from engine.record e
+                 where e.process_instance_key = v.pik::bigint and e.key = v.pik::bigint and e.value_type = 'PROCESS_INSTANCE'
+                   and e.intent in ('ELEMENT_COMPLETED', 'ELEMENT_TERMINATED')
+              ) as ended
+         from (select distinct process_instance_key::text as pik from engine.record
+                where value_type = 'VARIABLE' and value->>'name' = 'customerId' and value->>'value' = $1) v`,
+      [JSON.stringify(externalId)],
+    );
+    return rows.map((row) => ({ processInstanceKey: row.pik, ended: row.ended }));
+  }
+
+  async forgetCustomer(externalId: string, processInstanceKeys: readonly string[]): Promise<void> {
+    for (const chunk of chunks([...new Set(processInstanceKeys)])) await this.dataSource.query(FORGET_INSTANCE_VARIABLES, [chunk]);
+    await this.dataSource.query(FORGET_MESSAGES, [externalId]);
+  }
 }
+
+/**
+ * The customer's variables: a record's `variables` document is emptied, a VARIABLE record's value
+ * becomes null, and messages keyed by the customer's id lose their content and that key.
+ */
+const FORGET_INSTANCE_VARIABLES = `
+update engine.record
+   set value = case when value_type = 'VARIABLE' then (value::jsonb || '{"value": "null"}')::json
+                    else (value::jsonb || '{"variables": {}}')::json end
+ where process_instance_key = any($1::bigint[])
+   and (value_type = 'VARIABLE' or (value::jsonb ? 'variables' and value::jsonb -> 'variables' <> '{}'::jsonb))`;
+
+const FORGET_MESSAGES = `
+update engine.record
+   set value = (value::jsonb || jsonb_build_object('variables', '{}'::jsonb, 'correlationKey', '[erased]'))::json
+ where value_type in ('MESSAGE', 'MESSAGE_SUBSCRIPTION', 'PROCESS_MESSAGE_SUBSCRIPTION') and value->>'correlationKey' = $1`;
 
 function toRecord(row: RecordDbRow): EngineRecordRow {
   return {

@@ -123,4 +123,23 @@ export abstract class InstanceHistoryRepository {
 
   /** The jobs of these instances whose type starts with `typePrefix`; empty when the source has no jobs. */
   abstract jobsOfType(processInstanceKeys: readonly string[], typePrefix: string): Promise<HistoryJob[]>;
+
+  /**
+   * The process instances whose `customerId` variable is the customer's, as far as the source
+   * knows beyond Travesía's own rows (the embedded engine: every instance, journeys or not);
+   * empty when it knows no more.
+   */
+  abstract instancesOfCustomer(externalId: string): Promise<CustomerInstance[]>;
+
+  /**
+   * GDPR erasure: removes what the source holds about the customer — the variables of these
+   * (ended) instances and the contents of the messages correlated by the customer's id. A no-op
+   * when the source holds nothing of its own. Idempotent.
+   */
+  abstract forgetCustomer(externalId: string, processInstanceKeys: readonly string[]): Promise<void>;
+}
+
+export interface CustomerInstance {
+  readonly processInstanceKey: string;
+  readonly ended: boolean;
 }

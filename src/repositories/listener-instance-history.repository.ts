@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { EnrolmentRepository } from './enrolment.repository';
-import { type HistoryJob, type HistoryStep, type InstanceHistory, InstanceHistoryRepository, type StepState } from './instance-history.repository';
+import { type CustomerInstance, type HistoryJob, type HistoryStep, type InstanceHistory, InstanceHistoryRepository, type StepState } from './instance-history.repository';
 import { zeebeElementType } from './journey-elements';
 import type { ElementExit, OpenElementInstance } from './kpi-event.repository';
 
@@ -100,6 +100,14 @@ export class ListenerInstanceHistoryRepository extends InstanceHistoryRepository
   async jobsOfType(): Promise<HistoryJob[]> {
     return [];
   }
+
+  /** A real Zeebe's records are its exporters': only the KPI rows (the journeys repository's) are here. */
+  async instancesOfCustomer(): Promise<CustomerInstance[]> {
+    return [];
+  }
+
+  /** Nothing of its own to forget; what Zeebe's exporters keep is the cluster operator's to purge. */
+  async forgetCustomer(): Promise<void> {}
 }
 
 /** An element instance from its rows; one still open in an ended instance was left without completing. */

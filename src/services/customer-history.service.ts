@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, NotFoundException, type OnModuleDestroy, type OnModuleInit, ServiceUnavailableException } from '@nestjs/common';
 import {
   type CustomerHistoryItemDto,
   type EnrolmentRow,
@@ -14,10 +14,12 @@ import {
   CustomerJourneyRepository,
   CustomerRepository,
   type DeploymentModel,
+  EngineCommandError,
   EnrolmentRepository,
   InstanceHistoryRepository,
   JourneyModelRepository,
   JourneyRepository,
+  ProcessInstanceRepository,
   TOUCHPOINT_JOB_TYPE_PREFIX,
   touchpointChannel,
 } from '../repositories';
@@ -52,18 +54,52 @@ export class CustomerHistoryService implements OnModuleInit, OnModuleDestroy {
     private readonly models: JourneyModelRepository,
     private readonly exits: KpiExitsService,
     private readonly privacy: CustomerPrivacyService,
+    private readonly instances: ProcessInstanceRepository,
   ) {}
 
   onModuleInit(): void {
     this.unregister = this.privacy.registerHolder({
       name: 'journeys',
       export: (customer: CustomerRef) => this.items(customer.externalId),
-      erase: (customer: CustomerRef) => this.journeys.forgetCustomer(customer.externalId),
+      erase: (customer: CustomerRef) => this.erase(customer),
     });
   }
 
   onModuleDestroy(): void {
     this.unregister?.();
+  }
+
+  /**
+   * Erasure of the customer's journeys: every instance still running is cancelled (no more
+   * touchpoints), then the instances' variables and the customer's message contents leave the
+   * engine's history and the customer's id leaves the KPI rows (the counts stay).
+   */
+  private async erase(customer: CustomerRef): Promise<void> {
+    const [journeys, held, enrolments] = await Promise.all([
+      this.journeys.instancesOf(customer.externalId, MAX_INSTANCES),
+      this.instanceHistory.instancesOfCustomer(customer.externalId),
+      this.enrolments.listForCustomer(customer.externalId),
+    ]);
+    const running = new Set([
+      ...journeys.filter((instance) => instance.state === 'active').map((instance) => instance.processInstanceKey),
+      ...held.filter((instance) => !instance.ended).map((instance) => instance.processInstanceKey),
+      ...enrolments.filter((enrolment) => enrolment.status === 'active' && enrolment.processInstanceKey).map((enrolment) => enrolment.processInstanceKey!),
+    ]);
+    for (const key of running) {
+      await this.instances.cancel(key).catch((error: unknown) => {
+        if (error instanceof EngineCommandError && error.code === 'NOT_FOUND') return;
+        throw new ServiceUnavailableException(
+          `Could not cancel the journey instance ${key} of the customer before erasing them: ${error instanceof Error ? error.message : String(error)}. Repeat the erasure.`,
+        );
+      });
+    }
+    const keys = [
+      ...journeys.map((instance) => instance.processInstanceKey),
+      ...held.map((instance) => instance.processInstanceKey),
+      ...enrolments.flatMap((enrolment) => (enrolment.processInstanceKey ? [enrolment.processInstanceKey] : [])),
+    ];
+    await this.instanceHistory.forgetCustomer(customer.externalId, keys);
+    await this.journeys.forgetCustomer(customer.externalId);
   }
 
   async history(externalId: string, query: CustomerHistoryQueryDto): Promise<CustomerHistoryPageDto> {

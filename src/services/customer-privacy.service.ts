@@ -39,8 +39,8 @@ export interface CustomerDataHolder {
  *
  * Data holders registered by other parts are exported with the rest and erased first, so that
  * a holder's failure stops the erasure before the profile (and the ids the holder needs) are
- * gone; the client repeats it. Among what they must cover: the BPMN messages published from
- * events carry the events' properties into the engine (instance variables, the records log).
+ * gone; the client repeats it. The `journeys` holder (CustomerHistoryService) covers what the
+ * engine got: the customer profile and event properties in instance variables and messages.
  */
 @Injectable()
 export class CustomerPrivacyService {
