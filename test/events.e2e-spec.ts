@@ -1,9 +1,12 @@
+import { Pool } from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { ZeebeClientRepository } from '../src/engine-host';
+import { ZeebeClientRepository, type ZeebeGrpcClient } from '../src/engine-host';
 import { findFreePort } from '../src/repositories/tcp-port';
 import { EventDispatcherService, MessageRoutingTableService } from '../src/services';
 import { createKeys, expectAuthMatrix, type RoleKeys } from './helpers/auth';
+import { isWaitingAt } from './helpers/event-records';
+import { records } from './helpers/records';
 import { createTestApp, type TestApp } from './helpers/test-app';
 
 const WAIT_FOR_ORDER = `<?xml version="1.0" encoding="UTF-8"?>
@@ -38,14 +41,19 @@ describe('customer events (e2e)', () => {
   let testApp: TestApp;
   let http: App;
   let keys: RoleKeys;
+  let db: Pool;
 
   beforeAll(async () => {
     testApp = await createTestApp();
     http = testApp.app.getHttpServer();
     keys = await createKeys(testApp);
+    db = new Pool({ connectionString: testApp.databaseUrl, max: 2 });
   });
 
-  afterAll(() => testApp?.close());
+  afterAll(async () => {
+    await db?.end();
+    await testApp?.close();
+  });
 
   const post = (body: object, key = keys.client) => request(http).post('/api/events').set('x-api-key', key).send(body);
   const batch = (events: object[]) => request(http).post('/api/events/batch').set('x-api-key', keys.client).send({ events });
@@ -286,6 +294,20 @@ describe('customer events (e2e)', () => {
       await waitFor(async () => (await routingOf('ev-route'))['r-1'] === 'published');
     });
 
+    it('should let an instance catch an event posted before it reached its catch event, for the message time to live', async () => {
+      // given: the event is published while no instance of the customer waits for it
+      await post(event({ eventId: 'early-1', type: 'order.placed', customerId: 'ev-early', properties: { orderId: 'o-early' } })).expect(201);
+      await waitFor(async () => (await routingOf('ev-early'))['early-1'] === 'published');
+
+      // when
+      const result = await zeebe().createProcessInstanceWithResult({ bpmnProcessId: 'wait-for-order', variables: { customerId: 'ev-early' }, requestTimeout: 20_000 });
+
+      // then: the message was buffered for EVENT_MESSAGE_TTL_MS (60 s by default), and caught
+      expect(result.variables).toMatchObject({ customerId: 'ev-early', orderId: 'o-early', eventId: 'early-1' });
+      const published = await messagesPublished(db, 'default/early-1');
+      expect(published.map((message) => [message.value.correlationKey, message.value.timeToLive])).toEqual([['ev-early', 60_000]]);
+    });
+
     it('should start a journey on a message start event, with the customer id as a variable', async () => {
       // when
       await post(event({ eventId: 'reg-1', type: 'customer.registered', customerId: 'ev-welcome', properties: { plan: 'trial' } })).expect(201);
@@ -355,13 +377,8 @@ describe('customer events (e2e)', () => {
       return Object.fromEntries(exported.body.events.map((e: { eventId: string; routing: string }) => [e.eventId, e.routing]));
     }
 
-    async function waitForJob(type: string, mine: (variables: Record<string, unknown>) => boolean) {
-      for (let attempt = 0; attempt < 100; attempt++) {
-        const jobs = await zeebe().activateJobs({ type, worker: 'events-test', timeout: 60_000, maxJobsToActivate: 10, requestTimeout: 500 } as never);
-        const job = jobs.find((candidate) => mine(candidate.variables as Record<string, unknown>));
-        if (job) return job;
-      }
-      throw new Error(`no ${type} job arrived`);
+    function waitForJob(type: string, mine: (variables: Record<string, unknown>) => boolean) {
+      return waitForJobOf(zeebe(), type, mine);
     }
   });
 
@@ -370,6 +387,89 @@ describe('customer events (e2e)', () => {
       await expectAuthMatrix(http, { method: 'post', path: '/api/events', body: {} }, ['client']);
       await expectAuthMatrix(http, { method: 'post', path: '/api/events/batch', body: {} }, ['client']);
     });
+  });
+});
+
+describe('customer events whose message time to live runs out (e2e)', () => {
+  const TTL_MS = 1_000;
+  let testApp: TestApp;
+  let http: App;
+  let keys: RoleKeys;
+  let db: Pool;
+  let zeebe: ZeebeGrpcClient;
+
+  beforeAll(async () => {
+    testApp = await createTestApp({ env: { EVENT_MESSAGE_TTL_MS: String(TTL_MS) } });
+    http = testApp.app.getHttpServer();
+    keys = await createKeys(testApp);
+    db = new Pool({ connectionString: testApp.databaseUrl, max: 2 });
+    zeebe = testApp.app.get(ZeebeClientRepository).client;
+    await zeebe.deployResource({ process: Buffer.from(WAIT_FOR_ORDER), name: 'wait-for-order.bpmn' });
+    await zeebe.deployResource({ process: Buffer.from(WELCOME_ON_REGISTRATION), name: 'welcome-on-registration.bpmn' });
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await testApp?.close();
+  });
+
+  const post = (body: object) => request(http).post('/api/events').set('x-api-key', keys.client).send(body);
+  const batch = (events: object[]) => request(http).post('/api/events/batch').set('x-api-key', keys.client).send({ events });
+
+  /** Waits until the message of the event was published and, its time to live over, expired. */
+  async function expiredMessageOf(messageId: string): Promise<void> {
+    const [published] = await waitForMessagesPublished(db, messageId);
+    expect(published.value.timeToLive).toBe(TTL_MS);
+    await waitFor(async () => (await records(db, { valueType: 'MESSAGE', intent: 'EXPIRED', after: published.position })).some((expired) => expired.key === published.key));
+  }
+
+  it('should not let an instance catch an event whose message time to live ran out before it reached its catch event', async () => {
+    // given: an order of the customer, whose message expired unclaimed
+    await post({ eventId: 'late-1', type: 'order.placed', customerId: 'ev-late', occurredAt: '2025-09-01T10:00:00Z', properties: { orderId: 'o-expired' } }).expect(201);
+    await expiredMessageOf('default/late-1');
+
+    // when
+    const finished = zeebe.createProcessInstanceWithResult({ bpmnProcessId: 'wait-for-order', variables: { customerId: 'ev-late' }, requestTimeout: 20_000 });
+    const [instance] = await waitForInstancesOf(db, 'wait-for-order', 'ev-late', 1);
+    await waitFor(() => isWaitingAt(db, instance, 'orderPlaced'));
+
+    // then: it waits with nothing correlated, and the next order is the one it catches
+    expect(await records(db, { processInstanceKey: instance, valueType: 'PROCESS_MESSAGE_SUBSCRIPTION', intent: 'CORRELATED' })).toEqual([]);
+    await post({ eventId: 'late-2', type: 'order.placed', customerId: 'ev-late', occurredAt: '2025-09-01T11:00:00Z', properties: { orderId: 'o-fresh' } }).expect(201);
+    expect((await finished).variables).toMatchObject({ customerId: 'ev-late', orderId: 'o-fresh', eventId: 'late-2' });
+  });
+
+  it('should start one instance with one message for an event posted twice, alone and in batches, at once and after its message expired', async () => {
+    // given
+    const registration = { eventId: 'reg-once', type: 'customer.registered', customerId: 'ev-once', occurredAt: '2025-09-01T10:00:00Z' };
+
+    // when: the event comes alone and in batches at the same time…
+    const first = await Promise.all([post(registration), post(registration), batch([registration, registration]), batch([registration])]);
+    // …the instance it started ends and its message expires, so that the engine would start another for the same message…
+    const job = await waitForJobOf(zeebe, 'test.welcome', (variables) => variables.customerId === 'ev-once');
+    await zeebe.completeJob({ jobKey: job.key, variables: {} });
+    await waitFor(async () => (await records(db, { processInstanceKey: job.processInstanceKey, bpmnElementType: 'PROCESS', intent: 'ELEMENT_COMPLETED' })).length === 1);
+    await expiredMessageOf('default/reg-once');
+    // …and then comes again, alone and in a batch, followed by a later event of the customer
+    const again = [await post(registration), await batch([registration, { ...registration, occurredAt: '2025-09-02T10:00:00Z' }])];
+    await post({ eventId: 'reg-once-after', type: 'customer.registered', customerId: 'ev-once', occurredAt: '2025-09-03T10:00:00Z' }).expect(201);
+    const [, after] = await waitForInstancesOf(db, 'welcome-on-registration', 'ev-once', 2);
+
+    // then: one of the first posts stored it; everything else was a duplicate
+    const statuses = [
+      first[0].body.status,
+      first[1].body.status,
+      ...first[2].body.results.map((result: { status: string }) => result.status),
+      ...first[3].body.results.map((result: { status: string }) => result.status),
+    ];
+    expect(statuses.filter((status) => status === 'accepted')).toHaveLength(1);
+    expect(statuses.filter((status) => status === 'duplicate')).toHaveLength(statuses.length - 1);
+    expect([again[0].status, again[0].body.status, again[1].body.duplicates]).toEqual([200, 'duplicate', 2]);
+    // one BPMN message for the event, one instance from it; the later event started the only other one
+    expect(await messagesPublished(db, 'default/reg-once')).toHaveLength(1);
+    expect(await instancesOf(db, 'welcome-on-registration', 'ev-once')).toEqual([String(job.processInstanceKey), after]);
+    const second = await waitForJobOf(zeebe, 'test.welcome', (variables) => variables.customerId === 'ev-once');
+    expect(second.variables).toMatchObject({ eventId: 'reg-once-after' });
   });
 });
 
@@ -412,4 +512,43 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): P
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Activates jobs of `type` until one for which `mine` holds arrives. */
+async function waitForJobOf(zeebe: ZeebeGrpcClient, type: string, mine: (variables: Record<string, unknown>) => boolean) {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const jobs = await zeebe.activateJobs({ type, worker: 'events-test', timeout: 60_000, maxJobsToActivate: 10, requestTimeout: 500 } as never);
+    const job = jobs.find((candidate) => mine(candidate.variables as Record<string, unknown>));
+    if (job) return job;
+  }
+  throw new Error(`no ${type} job arrived`);
+}
+
+/** The engine's MESSAGE PUBLISHED records of a message id (`source/eventId`), in order. */
+async function messagesPublished(db: Pool, messageId: string) {
+  return (await records(db, { valueType: 'MESSAGE', intent: 'PUBLISHED' })).filter((message) => message.value.messageId === messageId);
+}
+
+async function waitForMessagesPublished(db: Pool, messageId: string) {
+  await waitFor(async () => (await messagesPublished(db, messageId)).length > 0);
+  return messagesPublished(db, messageId);
+}
+
+/** Keys of the instances of a process that have the variable customerId = `customerId`, in creation order. */
+async function instancesOf(db: Pool, bpmnProcessId: string, customerId: string): Promise<string[]> {
+  const { rows } = await db.query(
+    `select p.key::text as key from engine.record p
+      where p.value_type = 'PROCESS_INSTANCE' and p.bpmn_element_type = 'PROCESS' and p.intent = 'ELEMENT_ACTIVATING' and p.element_id = $1
+        and exists (select 1 from engine.record v
+                     where v.process_instance_key = p.key and v.value_type = 'VARIABLE'
+                       and v.value->>'name' = 'customerId' and v.value->>'value' = $2)
+      order by p.position`,
+    [bpmnProcessId, JSON.stringify(customerId)],
+  );
+  return rows.map((row: { key: string }) => row.key);
+}
+
+async function waitForInstancesOf(db: Pool, bpmnProcessId: string, customerId: string, count: number): Promise<string[]> {
+  await waitFor(async () => (await instancesOf(db, bpmnProcessId, customerId)).length >= count);
+  return instancesOf(db, bpmnProcessId, customerId);
 }
