@@ -1,6 +1,6 @@
 import { startEngineHarness, type EngineHarness } from '../helpers/engine-harness';
 import { callActivity, chain, definitions, endEvent, ioMapping, process, serviceTask, startEvent } from '../helpers/bpmn-xml';
-import { activateOne, completeOne, deploy, grpcError, unique, type Vars } from '../helpers/jobs';
+import { activateNow, activateOne, completeOne, deploy, grpcError, unique, type Vars } from '../helpers/jobs';
 import { variableWrites, waitForChildInstance, waitForIncident } from '../helpers/instances';
 import { elementInstanceKey, instanceRecords, lifecycle, records, waitForInstanceEnd, waitForRecord } from '../helpers/records';
 
@@ -229,6 +229,51 @@ describe('call activities through the Zeebe client', () => {
       expect(all.filter((r) => r.valueType === 'JOB').map((r) => r.intent)).toEqual(['CREATED', 'CANCELED']);
       const late = await grpcError(() => h.zeebe.completeJob({ jobKey: job.key, variables: {} }));
       expect(late.code).toBe(5);
+    });
+
+    it('should terminate the grandchild instance and its job when the root instance is canceled', async () => {
+      // given: root → middle → leaf, the leaf waiting at its job
+      const leafId = unique('leaf-cancel');
+      const middleId = unique('middle-cancel');
+      const rootId = unique('root-cancel');
+      const leafType = unique('leaf-work');
+      await deploy(h, childProcess(leafId, leafType), 'leaf.bpmn');
+      await deploy(h, definitions(process(middleId, startEvent(), callActivity('callLeaf', leafId), endEvent(), chain('start', 'callLeaf', 'end'))), 'middle.bpmn');
+      await deploy(h, definitions(process(rootId, startEvent(), callActivity('callMiddle', middleId), endEvent(), chain('start', 'callMiddle', 'end'))), 'root.bpmn');
+      const rootKey = await start(rootId);
+      const middleKey = await waitForChildInstance(h.db, rootKey);
+      const leafKey = await waitForChildInstance(h.db, middleKey);
+      const job = await activateOne(h, leafType);
+      // when
+      await h.zeebe.cancelProcessInstance(rootKey);
+      // then
+      const all = [
+        ...(await instanceRecords(h.db, rootKey)),
+        ...(await instanceRecords(h.db, middleKey)),
+        ...(await instanceRecords(h.db, leafKey)),
+      ].sort((a, b) => a.position - b.position);
+      const canceled = all.findIndex((r) => r.elementId === rootId && r.intent === 'ELEMENT_TERMINATING');
+      expect(lifecycle(all.slice(canceled))).toEqual([
+        `${rootId}:TERMINATING`,
+        'callMiddle:TERMINATING',
+        `${middleId}:TERMINATING`,
+        'callLeaf:TERMINATING',
+        `${leafId}:TERMINATING`,
+        'childTask:TERMINATING',
+        'childTask:TERMINATED',
+        `${leafId}:TERMINATED`,
+        'callLeaf:TERMINATED',
+        `${middleId}:TERMINATED`,
+        'callMiddle:TERMINATED',
+        `${rootId}:TERMINATED`,
+      ]);
+      const jobRecords = all.filter((r) => r.valueType === 'JOB');
+      expect(jobRecords.map((r) => `${r.intent} ${r.processInstanceKey === leafKey ? 'leaf' : r.processInstanceKey}`)).toEqual(['CREATED leaf', 'CANCELED leaf']);
+      const leafTerminated = all.find((r) => r.elementId === leafId && r.intent === 'ELEMENT_TERMINATED')!;
+      expect(leafTerminated.value).toMatchObject({ parentProcessInstanceKey: Number(middleKey) });
+      const late = await grpcError(() => h.zeebe.completeJob({ jobKey: job.key, variables: {} }));
+      expect(late.code).toBe(5);
+      expect(await activateNow(h, leafType)).toEqual([]);
     });
 
     it('should reject cancelling the child instance with FAILED_PRECONDITION', async () => {

@@ -464,6 +464,118 @@ describe('error events through the Zeebe client', () => {
     });
   });
 
+  describe('exact code and catch-all on different levels', () => {
+    // Zeebe searches scope by scope outward (CatchEventAnalyzer): within one scope an exact code
+    // beats a catch-all, but the first scope with any match wins ("At each scope, the error is
+    // either caught, or propagated to the parent scope" — docs, error events).
+    it('should catch the error with the catch-all boundary event of the task before the exact-code boundary event of the enclosing subprocess', async () => {
+      // given
+      const id = unique('err-inner-catch-all');
+      const type = unique('work');
+      await deploy(
+        h,
+        definitions(
+          errorDefinition('errCode', 'CODE'),
+          process(
+            id,
+            startEvent(),
+            subProcess('sp', [
+              startEvent('spStart'),
+              serviceTask('task', type),
+              endEvent('spEnd'),
+              chain('spStart', 'task', 'spEnd'),
+              boundaryEvent('innerCatchAll', 'task', errorEvent()),
+              endEvent('innerHandled'),
+              flow('innerCatchAll', 'innerHandled'),
+            ]),
+            endEvent(),
+            chain('start', 'sp', 'end'),
+            boundaryEvent('outerExact', 'sp', errorEvent('errCode')),
+            endEvent('outerHandled'),
+            flow('outerExact', 'outerHandled'),
+          ),
+        ),
+      );
+      const pik = await start(id);
+      // when
+      await throwFrom(type, 'CODE');
+      // then
+      await waitForInstanceEnd(h.db, pik);
+      const rows = await instanceRecords(h.db, pik);
+      expect(lifecycle(rows, ['task', 'innerCatchAll', 'innerHandled', 'outerExact', 'outerHandled', 'sp'])).toEqual([
+        'sp:ACTIVATING',
+        'sp:ACTIVATED',
+        'task:ACTIVATING',
+        'task:ACTIVATED',
+        'task:TERMINATING',
+        'task:TERMINATED',
+        'innerCatchAll:ACTIVATING',
+        'innerCatchAll:ACTIVATED',
+        'innerCatchAll:COMPLETING',
+        'innerCatchAll:COMPLETED',
+        'innerHandled:ACTIVATING',
+        'innerHandled:ACTIVATED',
+        'innerHandled:COMPLETING',
+        'innerHandled:COMPLETED',
+        'sp:COMPLETING',
+        'sp:COMPLETED',
+      ]);
+      expect(rows.at(-1)).toMatchObject({ elementId: id, intent: 'ELEMENT_COMPLETED' });
+      expect(rows.filter((r) => r.valueType === 'INCIDENT')).toEqual([]);
+    });
+
+    it('should catch an error of a called process without catch events with the catch-all boundary event of the call activity before an exact-code event subprocess of the parent', async () => {
+      // given: the call activity is the nearer scope; the parent's event subprocess is one level further out
+      const childId = unique('err-child-nocatch');
+      const parentId = unique('err-parent-catch-all');
+      const type = unique('child-work');
+      const espType = unique('esp-handler');
+      await deploy(h, definitions(process(childId, startEvent(), serviceTask('childTask', type), endEvent(), chain('start', 'childTask', 'end'))), 'child.bpmn');
+      await deploy(
+        h,
+        definitions(
+          errorDefinition('errCode', 'CODE'),
+          process(
+            parentId,
+            startEvent(),
+            callActivity('call', childId),
+            endEvent(),
+            chain('start', 'call', 'end'),
+            boundaryEvent('callCatchAll', 'call', errorEvent()),
+            endEvent('callHandled'),
+            flow('callCatchAll', 'callHandled'),
+            eventSubProcess('onError', { id: 'errorStart', definition: errorEvent('errCode') }, [
+              serviceTask('espHandler', espType),
+              endEvent('espEnd'),
+              chain('errorStart', 'espHandler', 'espEnd'),
+            ]),
+          ),
+        ),
+        'parent.bpmn',
+      );
+      const pik = await start(parentId);
+      const childKey = await waitForChildInstance(h.db, pik);
+      // when
+      await throwFrom(type, 'CODE');
+      // then
+      await waitForInstanceEnd(h.db, pik);
+      const parent = await instanceRecords(h.db, pik);
+      expect(lifecycle(parent, ['call', 'callCatchAll', 'onError'])).toEqual([
+        'call:ACTIVATING',
+        'call:ACTIVATED',
+        'call:TERMINATING',
+        'call:TERMINATED',
+        'callCatchAll:ACTIVATING',
+        'callCatchAll:ACTIVATED',
+        'callCatchAll:COMPLETING',
+        'callCatchAll:COMPLETED',
+      ]);
+      expect(parent.at(-1)).toMatchObject({ elementId: parentId, intent: 'ELEMENT_COMPLETED' });
+      expect(lifecycle(await instanceRecords(h.db, childKey), [childId]).slice(-2)).toEqual([`${childId}:TERMINATING`, `${childId}:TERMINATED`]);
+      expect(await activateNow(h, espType)).toEqual([]);
+    });
+  });
+
   describe('error end events', () => {
     it('should catch an error end event inside a subprocess with the boundary event of the subprocess', async () => {
       // given
@@ -597,6 +709,39 @@ describe('error events through the Zeebe client', () => {
         errorType: 'UNHANDLED_ERROR_EVENT',
         errorMessage: "Expected to throw an error event with the code 'UNKNOWN', but it was not caught. Available error events are [OTHER]",
       });
+    });
+
+    it('should raise the UNHANDLED_ERROR_EVENT incident on the job element of the called instance when neither the child nor the parent catches the error', async () => {
+      // given: Zeebe attaches the incident to the element whose job threw the error, here in the child
+      const childId = unique('err-child-uncaught');
+      const parentId = unique('err-parent-uncaught');
+      const type = unique('child-work');
+      await deploy(h, definitions(process(childId, startEvent(), serviceTask('childTask', type), endEvent(), chain('start', 'childTask', 'end'))), 'child.bpmn');
+      await deploy(h, definitions(process(parentId, startEvent(), callActivity('call', childId), endEvent(), chain('start', 'call', 'end'))), 'parent.bpmn');
+      const pik = await start(parentId);
+      const childKey = await waitForChildInstance(h.db, pik);
+      // when
+      const job = await throwFrom(type, 'UNKNOWN');
+      // then
+      const incident = await waitForIncident(h.db, childKey);
+      const childTaskKey = await elementInstanceKey(h.db, childKey, 'childTask');
+      expect(incident.processInstanceKey).toBe(childKey);
+      expect(incident.value).toMatchObject({
+        errorType: 'UNHANDLED_ERROR_EVENT',
+        errorMessage: "Expected to throw an error event with the code 'UNKNOWN', but it was not caught. No error events are available in the scope.",
+        bpmnProcessId: childId,
+        processInstanceKey: Number(childKey),
+        elementId: 'childTask',
+        elementInstanceKey: Number(childTaskKey),
+        jobKey: Number(job.key),
+      });
+      expect(await instanceRecords(h.db, pik, { valueType: 'INCIDENT' })).toEqual([]);
+      expect(lifecycle(await instanceRecords(h.db, pik), ['call'])).toEqual(['call:ACTIVATING', 'call:ACTIVATED']);
+      // and when the incident is resolved, the child's job can be completed and both instances complete
+      await h.zeebe.resolveIncident({ incidentKey: incident.key });
+      await completeOne(h, type);
+      await waitForInstanceEnd(h.db, pik);
+      expect((await instanceRecords(h.db, childKey)).at(-1)).toMatchObject({ elementId: childId, intent: 'ELEMENT_COMPLETED' });
     });
   });
 

@@ -1,7 +1,9 @@
 import { startEngineHarness, type EngineHarness } from '../helpers/engine-harness';
 import { processBuilder } from '../helpers/bpmn';
+import { callActivity, chain, definitions, endEvent, executionListeners, multiInstance, process, serviceTask, startEvent } from '../helpers/bpmn-xml';
+import { waitForChildInstance } from '../helpers/instances';
 import { activate, activateNow, activateOne, completeOne, deploy, grpcError, unique, type Vars } from '../helpers/jobs';
-import { describeRecords, elementInstanceKey, instanceRecords, lifecycle, waitForInstanceEnd, type RecordRow } from '../helpers/records';
+import { describeRecords, elementInstanceKey, instanceRecords, lifecycle, records, waitForInstanceEnd, type RecordRow } from '../helpers/records';
 
 describe('execution listeners through the Zeebe client', () => {
   let h: EngineHarness;
@@ -206,6 +208,227 @@ describe('execution listeners through the Zeebe client', () => {
       expect(await activateNow(h, work)).toEqual([]);
       await h.zeebe.completeJob({ jobKey: secondJob.key, variables: {} });
       expect((await activate(h, work)).map((j) => j.elementId)).toEqual(['task']);
+    });
+
+    it('should run several end listeners one after the other, in model order, each seeing the variables of the ones before', async () => {
+      // given
+      const id = unique('el-end-order');
+      const [work, first, second, third, after] = [unique('work'), unique('end-1'), unique('end-2'), unique('end-3'), unique('after')];
+      await deploy(
+        h,
+        processBuilder(id)
+          .start()
+          .serviceTask('task', {
+            type: work,
+            listeners: [
+              { eventType: 'end', type: first },
+              { eventType: 'end', type: second },
+              { eventType: 'end', type: third },
+            ],
+          })
+          .serviceTask('after', { type: after })
+          .end()
+          .chain('start', 'task', 'after', 'end')
+          .xml(),
+      );
+      const pik = await start(id);
+      await completeOne(h, work);
+      // when
+      expect(await activateNow(h, second)).toEqual([]);
+      await completeOne(h, first, { one: 1 });
+      expect(await activateNow(h, third)).toEqual([]);
+      const secondJob = await completeOne(h, second, { two: 2 });
+      const thirdJob = await completeOne(h, third);
+      // then
+      expect(secondJob.variables).toEqual({ one: 1 });
+      expect(thirdJob.variables).toEqual({ one: 1, two: 2 });
+      expect((await activateOne(h, after)).variables).toEqual({ one: 1, two: 2 });
+      const rows = await instanceRecords(h.db, pik);
+      const completedListeners = rows.filter((r) => r.valueType === 'JOB' && r.intent === 'COMPLETED' && r.value.jobKind === 'EXECUTION_LISTENER');
+      expect(completedListeners.map((r) => [r.value.type, r.value.jobListenerEventType])).toEqual([
+        [first, 'END'],
+        [second, 'END'],
+        [third, 'END'],
+      ]);
+      expect(lifecycle(rows, ['task']).slice(-2)).toEqual(['task:COMPLETING', 'task:COMPLETED']);
+    });
+  });
+
+  describe('on an embedded subprocess', () => {
+    it('should run the start listener before the subprocess starts its start event and the end listener after its last child completed', async () => {
+      // given
+      const id = unique('el-subprocess');
+      const [ls, le, work, after] = [unique('sp-start'), unique('sp-end'), unique('work'), unique('after')];
+      await deploy(
+        h,
+        processBuilder(id)
+          .start()
+          .subProcess(
+            'sp',
+            (b) => b.start('spStart').serviceTask('inner', { type: work }).end('spEnd').flow('spStart', 'inner', undefined, 'spFlow1').flow('inner', 'spEnd', undefined, 'spFlow2'),
+            {
+              listeners: [
+                { eventType: 'start', type: ls },
+                { eventType: 'end', type: le },
+              ],
+            },
+          )
+          .serviceTask('after', { type: after })
+          .end()
+          .flow('start', 'sp', undefined, 'toSp')
+          .flow('sp', 'after', undefined, 'toAfter')
+          .flow('after', 'end', undefined, 'toEnd')
+          .xml(),
+      );
+      const pik = await start(id);
+      const spKey = await elementInstanceKey(h.db, pik, 'sp');
+      // when
+      const startListener = await activateOne(h, ls);
+      expect(lifecycle(await instanceRecords(h.db, pik), ['sp', 'spStart'])).toEqual(['sp:ACTIVATING']);
+      await h.zeebe.completeJob({ jobKey: startListener.key, variables: { fromStart: 'sp' } });
+      const inner = await activateOne(h, work);
+      await h.zeebe.completeJob({ jobKey: inner.key, variables: {} });
+      const endListener = await activateOne(h, le);
+      expect(await activateNow(h, after)).toEqual([]);
+      await h.zeebe.completeJob({ jobKey: endListener.key, variables: {} });
+      await completeOne(h, after);
+      await waitForInstanceEnd(h.db, pik);
+      // then
+      expect(startListener).toMatchObject({ elementId: 'sp', elementInstanceKey: spKey });
+      expect(endListener).toMatchObject({ elementId: 'sp', elementInstanceKey: spKey });
+      expect(inner.variables).toEqual({ fromStart: 'sp' });
+      const rows = await instanceRecords(h.db, pik);
+      expect(story(rows, ['sp', 'spStart', 'spEnd'])).toEqual([
+        'PROCESS_INSTANCE ELEMENT_ACTIVATING sp',
+        'JOB CREATED sp',
+        'JOB COMPLETED sp',
+        'PROCESS_INSTANCE ELEMENT_ACTIVATED sp',
+        'PROCESS_INSTANCE ELEMENT_ACTIVATING spStart',
+        'PROCESS_INSTANCE ELEMENT_ACTIVATED spStart',
+        'PROCESS_INSTANCE ELEMENT_COMPLETING spStart',
+        'PROCESS_INSTANCE ELEMENT_COMPLETED spStart',
+        'JOB CREATED inner',
+        'JOB COMPLETED inner',
+        'PROCESS_INSTANCE ELEMENT_ACTIVATING spEnd',
+        'PROCESS_INSTANCE ELEMENT_ACTIVATED spEnd',
+        'PROCESS_INSTANCE ELEMENT_COMPLETING spEnd',
+        'PROCESS_INSTANCE ELEMENT_COMPLETED spEnd',
+        'PROCESS_INSTANCE ELEMENT_COMPLETING sp',
+        'JOB CREATED sp',
+        'JOB COMPLETED sp',
+        'PROCESS_INSTANCE ELEMENT_COMPLETED sp',
+        'JOB CREATED after',
+        'JOB COMPLETED after',
+      ]);
+    });
+  });
+
+  describe('on a call activity', () => {
+    it('should run the start listener before the child instance is created and the end listener after the child completed, with its variables', async () => {
+      // given
+      const childId = unique('el-child');
+      const parentId = unique('el-parent');
+      const [ls, le, childWork, after] = [unique('call-start'), unique('call-end'), unique('child-work'), unique('after')];
+      await deploy(h, definitions(process(childId, startEvent(), serviceTask('childTask', childWork), endEvent(), chain('start', 'childTask', 'end'))), 'child.bpmn');
+      await deploy(
+        h,
+        definitions(
+          process(
+            parentId,
+            startEvent(),
+            callActivity('call', childId, { extensions: executionListeners({ eventType: 'start', type: ls }, { eventType: 'end', type: le }) }),
+            serviceTask('after', after),
+            endEvent(),
+            chain('start', 'call', 'after', 'end'),
+          ),
+        ),
+        'parent.bpmn',
+      );
+      const pik = await start(parentId, { order: 'o-1' });
+      const callKey = await elementInstanceKey(h.db, pik, 'call');
+      // when
+      const startListener = await activateOne(h, ls);
+      const before = await records(h.db, { bpmnElementType: 'PROCESS', elementId: childId });
+      await h.zeebe.completeJob({ jobKey: startListener.key, variables: { priority: 'high' } });
+      const childKey = await waitForChildInstance(h.db, pik);
+      const childJob = await activateOne(h, childWork);
+      await h.zeebe.completeJob({ jobKey: childJob.key, variables: { result: 'shipped' } });
+      const endListener = await activateOne(h, le);
+      expect(await activateNow(h, after)).toEqual([]);
+      await h.zeebe.completeJob({ jobKey: endListener.key, variables: {} });
+      // then
+      expect(before).toEqual([]);
+      expect(startListener).toMatchObject({ elementId: 'call', elementInstanceKey: callKey, processInstanceKey: pik });
+      expect(childJob.variables).toEqual({ order: 'o-1', priority: 'high' });
+      expect(endListener).toMatchObject({ elementId: 'call', elementInstanceKey: callKey, processInstanceKey: pik });
+      expect(endListener.variables).toEqual({ order: 'o-1', priority: 'high', result: 'shipped' });
+      expect((await activateOne(h, after)).variables).toEqual({ order: 'o-1', result: 'shipped' });
+      const parent = await instanceRecords(h.db, pik);
+      expect(story(parent, ['call'])).toEqual([
+        'PROCESS_INSTANCE ELEMENT_ACTIVATING call',
+        'JOB CREATED call',
+        'JOB COMPLETED call',
+        'PROCESS_INSTANCE ELEMENT_ACTIVATED call',
+        'PROCESS_INSTANCE ELEMENT_COMPLETING call',
+        'JOB CREATED call',
+        'JOB COMPLETED call',
+        'PROCESS_INSTANCE ELEMENT_COMPLETED call',
+        'JOB CREATED after',
+      ]);
+      const childEnded = (await instanceRecords(h.db, childKey)).find((r) => r.elementId === childId && r.intent === 'ELEMENT_COMPLETED')!;
+      const endListenerCreated = parent.filter((r) => r.valueType === 'JOB' && r.intent === 'CREATED' && r.value.type === le)[0];
+      expect(childEnded.position).toBeLessThan(endListenerCreated.position);
+    });
+  });
+
+  describe('on a multi-instance activity', () => {
+    it('should run the start and end listeners on each inner instance, not on the multi-instance body', async () => {
+      // given: Zeebe 8.8 runs an activity's start and end listeners around every inner instance
+      const id = unique('el-multi-instance');
+      const [ls, le, work, after] = [unique('mi-start'), unique('mi-end'), unique('work'), unique('after')];
+      await deploy(
+        h,
+        definitions(
+          process(
+            id,
+            startEvent(),
+            serviceTask('task', work, {
+              extensions: executionListeners({ eventType: 'start', type: ls }, { eventType: 'end', type: le }),
+              children: multiInstance({ inputCollection: '=items', inputElement: 'item', sequential: true }),
+            }),
+            serviceTask('after', after),
+            endEvent(),
+            chain('start', 'task', 'after', 'end'),
+          ),
+        ),
+      );
+      const pik = await start(id, { items: ['a', 'b'] });
+      // when
+      const seen: { type: string; item: string; loopCounter: number; elementInstanceKey: string }[] = [];
+      for (let i = 0; i < 2; i++) {
+        for (const type of [ls, work, le]) {
+          const job = await completeOne(h, type);
+          seen.push({ type, item: job.variables.item, loopCounter: job.variables.loopCounter, elementInstanceKey: job.elementInstanceKey });
+        }
+      }
+      await completeOne(h, after);
+      await waitForInstanceEnd(h.db, pik);
+      // then
+      const rows = await instanceRecords(h.db, pik);
+      const bodyKey = rows.find((r) => r.bpmnElementType === 'MULTI_INSTANCE_BODY')!.key;
+      const innerKeys = rows.filter((r) => r.elementId === 'task' && r.bpmnElementType === 'SERVICE_TASK' && r.intent === 'ELEMENT_ACTIVATING').map((r) => r.key);
+      expect(innerKeys).toHaveLength(2);
+      expect(seen).toEqual([
+        { type: ls, item: 'a', loopCounter: 1, elementInstanceKey: innerKeys[0] },
+        { type: work, item: 'a', loopCounter: 1, elementInstanceKey: innerKeys[0] },
+        { type: le, item: 'a', loopCounter: 1, elementInstanceKey: innerKeys[0] },
+        { type: ls, item: 'b', loopCounter: 2, elementInstanceKey: innerKeys[1] },
+        { type: work, item: 'b', loopCounter: 2, elementInstanceKey: innerKeys[1] },
+        { type: le, item: 'b', loopCounter: 2, elementInstanceKey: innerKeys[1] },
+      ]);
+      expect(rows.filter((r) => r.valueType === 'JOB' && String(r.value.elementInstanceKey) === bodyKey)).toEqual([]);
+      const body = rows.filter((r) => r.key === bodyKey && r.valueType === 'PROCESS_INSTANCE').map((r) => r.intent);
+      expect(body).toEqual(['ELEMENT_ACTIVATING', 'ELEMENT_ACTIVATED', 'ELEMENT_COMPLETING', 'ELEMENT_COMPLETED']);
     });
   });
 

@@ -249,6 +249,47 @@ describe('multi-instance activities through the Zeebe client', () => {
       const body = rows.filter((r) => r.elementId === 'task' && r.bpmnElementType === 'MULTI_INSTANCE_BODY').map((r) => r.intent);
       expect(body).toEqual(['ELEMENT_ACTIVATING', 'ELEMENT_ACTIVATED', 'ELEMENT_COMPLETING', 'ELEMENT_COMPLETED']);
     });
+
+    it('should stop a sequential multi-instance when the completion condition holds, without starting the remaining items', async () => {
+      // given: the condition sees the output element of the instance that just completed
+      const id = unique('mi-sequential-condition');
+      const type = unique('work');
+      const afterType = unique('after');
+      await deploy(
+        h,
+        multiInstanceTask(id, type, afterType, {
+          inputCollection: '=items',
+          inputElement: 'item',
+          outputCollection: 'results',
+          outputElement: '=result',
+          sequential: true,
+          completionCondition: '=result = "found"',
+        }),
+      );
+      const pik = await start(id, { items: ['a', 'b', 'c', 'd'] });
+      // when
+      const first = await activateOne(h, type);
+      await h.zeebe.completeJob({ jobKey: first.key, variables: { result: 'miss' } });
+      const second = await activateOne(h, type);
+      await h.zeebe.completeJob({ jobKey: second.key, variables: { result: 'found' } });
+      // then
+      const after = await activateOne(h, afterType);
+      expect([first.variables.item, second.variables.item]).toEqual(['a', 'b']);
+      expect(after.variables.results).toEqual(['miss', 'found', null, null]);
+      expect(await activateNow(h, type)).toEqual([]);
+      const rows = await instanceRecords(h.db, pik);
+      expect(innerKeys(rows)).toHaveLength(2);
+      expect(rows.filter((r) => r.elementId === 'task' && r.intent === 'ELEMENT_TERMINATED')).toEqual([]);
+      const body = rows.filter((r) => r.elementId === 'task' && r.bpmnElementType === 'MULTI_INSTANCE_BODY').map((r) => r.intent);
+      expect(body).toEqual(['ELEMENT_ACTIVATING', 'ELEMENT_ACTIVATED', 'ELEMENT_COMPLETING', 'ELEMENT_COMPLETED']);
+      const bodyKey = rows.find((r) => r.bpmnElementType === 'MULTI_INSTANCE_BODY')!.key;
+      expect(variableWrites(rows, { body: bodyKey, process: pik }).filter((w) => w.startsWith('results@'))).toEqual([
+        'results@body=[null,null,null,null]',
+        'results@body=["miss",null,null,null]',
+        'results@body=["miss","found",null,null]',
+        'results@process=["miss","found",null,null]',
+      ]);
+    });
   });
 
   describe('multi-instance subprocess', () => {
@@ -291,6 +332,54 @@ describe('multi-instance activities through the Zeebe client', () => {
       expect(sp.filter((r) => r.bpmnElementType === 'SUB_PROCESS' && r.intent === 'ELEMENT_COMPLETED')).toHaveLength(2);
       const innerScopes = new Set(rows.filter((r) => r.elementId === 'inner').map((r) => r.value.flowScopeKey));
       expect(innerScopes.size).toBe(2);
+    });
+
+    it('should run a sequential multi-instance subprocess one instance at a time, each with its own item and loopCounter', async () => {
+      // given
+      const id = unique('mi-sequential-subprocess');
+      const type = unique('inner');
+      const afterType = unique('after');
+      await deploy(
+        h,
+        definitions(
+          process(
+            id,
+            startEvent(),
+            subProcess('sp', [startEvent('spStart'), serviceTask('inner', type), endEvent('spEnd'), chain('spStart', 'inner', 'spEnd')], {
+              children: multiInstance({ inputCollection: '=customers', inputElement: 'customer', sequential: true }),
+            }),
+            serviceTask('after', afterType),
+            endEvent(),
+            chain('start', 'sp', 'after', 'end'),
+          ),
+        ),
+      );
+      const pik = await start(id, { customers: ['c-1', 'c-2', 'c-3'] });
+      // when
+      const seen: Vars[] = [];
+      for (let i = 0; i < 3; i++) {
+        const jobs = await activate(h, type, { requestTimeout: 1000 });
+        expect(jobs).toHaveLength(1);
+        seen.push({ customer: jobs[0].variables.customer, loopCounter: jobs[0].variables.loopCounter });
+        await h.zeebe.completeJob({ jobKey: jobs[0].key, variables: {} });
+      }
+      // then
+      expect(seen).toEqual([
+        { customer: 'c-1', loopCounter: 1 },
+        { customer: 'c-2', loopCounter: 2 },
+        { customer: 'c-3', loopCounter: 3 },
+      ]);
+      const after = await activateOne(h, afterType);
+      expect(after.variables).toEqual({ customers: ['c-1', 'c-2', 'c-3'] });
+      const rows = await instanceRecords(h.db, pik, { valueType: 'PROCESS_INSTANCE' });
+      const body = rows.find((r) => r.elementId === 'sp' && r.bpmnElementType === 'MULTI_INSTANCE_BODY')!;
+      const inner = rows.filter((r) => r.elementId === 'sp' && r.bpmnElementType === 'SUB_PROCESS');
+      const once = ['ACTIVATING', 'ACTIVATED', 'COMPLETING', 'COMPLETED'];
+      expect(inner.map((r) => r.intent.replace('ELEMENT_', ''))).toEqual([...once, ...once, ...once]);
+      expect(new Set(inner.map((r) => r.value.flowScopeKey))).toEqual(new Set([Number(body.key)]));
+      expect(new Set(inner.map((r) => r.key)).size).toBe(3);
+      const innerTaskScopes = rows.filter((r) => r.elementId === 'inner' && r.intent === 'ELEMENT_ACTIVATING').map((r) => String(r.value.flowScopeKey));
+      expect(innerTaskScopes).toEqual(inner.filter((r) => r.intent === 'ELEMENT_ACTIVATING').map((r) => r.key));
     });
   });
 

@@ -240,6 +240,73 @@ describe('signals', () => {
     expect(intents((await recordsWhere(h.db, 'SIGNAL', 'signalName', name)))).toEqual(['BROADCASTED']);
   });
 
+  it('should broadcast the signal of a signal end event and complete the throwing instance', async () => {
+    // given: a signal end event without input mappings sends no variables, whatever its instance holds
+    const name = unique('journey.finished');
+    const thrower = unique('sig-end-thrower');
+    const catcher = unique('sig-end-catcher');
+    await deploy(h, catchOnly(catcher, name));
+    await deploy(
+      h,
+      eventDocument(processBuilder(thrower).start().raw(`<bpmn:endEvent id="signalEnd">${signalDefinition('sig')}</bpmn:endEvent>`).chain('start', 'signalEnd'), signal('sig', name)),
+    );
+    const waiting = await start(catcher);
+    // when
+    const throwing = await start(thrower, { customer: 'c-1' });
+    // then
+    await waitForInstanceEnd(h.db, throwing);
+    await waitForInstanceEnd(h.db, waiting);
+    const rows = await instanceRecords(h.db, throwing);
+    expect(lifecycle(rows, ['signalEnd', thrower])).toEqual([
+      `${thrower}:ACTIVATING`,
+      `${thrower}:ACTIVATED`,
+      'signalEnd:ACTIVATING',
+      'signalEnd:ACTIVATED',
+      'signalEnd:COMPLETING',
+      'signalEnd:COMPLETED',
+      `${thrower}:COMPLETING`,
+      `${thrower}:COMPLETED`,
+    ]);
+    const broadcasts = await recordsWhere(h.db, 'SIGNAL', 'signalName', name);
+    expect(broadcasts.map((r) => [r.intent, r.value.variables])).toEqual([['BROADCASTED', {}]]);
+    expect(lifecycle(await instanceRecords(h.db, waiting), ['wait'])).toEqual(['wait:ACTIVATING', 'wait:ACTIVATED', 'wait:COMPLETING', 'wait:COMPLETED']);
+    expect(await scopeVariables(h.db, waiting, waiting)).toEqual({});
+  });
+
+  it('should send the local variables of the signal throw event, created by its input mappings, as the signal variables', async () => {
+    // given: Zeebe broadcasts the throw event's local variables (BpmnSignalBehavior), so only the
+    // input mappings reach the catching instance, not the rest of the thrower's variables
+    const name = unique('stock.reserved');
+    const thrower = unique('sig-vars-thrower');
+    const catcher = unique('sig-vars-catcher');
+    await deploy(h, catchOnly(catcher, name));
+    await deploy(
+      h,
+      eventDocument(
+        processBuilder(thrower)
+          .start()
+          .raw(
+            `<bpmn:intermediateThrowEvent id="throw"><bpmn:extensionElements><zeebe:ioMapping><zeebe:input source="=order.id" target="orderId"/><zeebe:input source="=&quot;low&quot;" target="level"/></zeebe:ioMapping></bpmn:extensionElements>${signalDefinition('sig')}</bpmn:intermediateThrowEvent>`,
+          )
+          .end()
+          .chain('start', 'throw', 'end'),
+        signal('sig', name),
+      ),
+    );
+    const waiting = await start(catcher);
+    // when
+    const throwing = await start(thrower, { order: { id: 'o-7' }, secret: 'internal' });
+    // then
+    await waitForInstanceEnd(h.db, throwing);
+    await waitForInstanceEnd(h.db, waiting);
+    const [broadcast] = await recordsWhere(h.db, 'SIGNAL', 'signalName', name);
+    expect(broadcast.value.variables).toEqual({ orderId: 'o-7', level: 'low' });
+    expect(await scopeVariables(h.db, waiting, waiting)).toEqual({ orderId: 'o-7', level: 'low' });
+    const throwKey = (await instanceRecords(h.db, throwing, { elementId: 'throw', intent: 'ELEMENT_ACTIVATING' }))[0].key;
+    expect(await scopeVariables(h.db, throwing, throwKey)).toEqual({ orderId: 'o-7', level: 'low' });
+    expect(await scopeVariables(h.db, throwing, throwing)).toEqual({ order: { id: 'o-7' }, secret: 'internal' });
+  });
+
   it('should interrupt the subprocess around a signal throw event through the subprocess signal boundary event', async () => {
     // given: the thrown signal is caught by an interrupting boundary event of the enclosing subprocess
     const name = unique('journey.abort');
@@ -331,5 +398,56 @@ describe('signals', () => {
     await waitForInstanceEnd(h.db, pik);
     expect(await hasEnded(h.db, pik)).toBe(true);
     expect(lifecycle(await instanceRecords(h.db, pik), [id]).pop()).toBe(`${id}:COMPLETED`);
+  });
+
+  it('should start a non-interrupting signal event subprocess on every broadcast while the other children keep running', async () => {
+    // given
+    const name = unique('price.changed');
+    const id = unique('sig-esp-ni');
+    const type = unique('work');
+    const notify = unique('notify');
+    await deploy(
+      h,
+      eventDocument(
+        processBuilder(id)
+          .start()
+          .serviceTask('work', { type })
+          .end()
+          .chain('start', 'work', 'end')
+          .raw(
+            eventSubprocess(
+              'onSignal',
+              processBuilder('inner')
+                .raw(startEvent('sigStart', signalDefinition('sig'), false))
+                .serviceTask('notify', { type: notify })
+                .end('notified')
+                .flow('sigStart', 'notify', undefined, 'espFlow1')
+                .flow('notify', 'notified', undefined, 'espFlow2')
+                .body(),
+            ),
+          ),
+        signal('sig', name),
+      ),
+    );
+    const pik = await start(id);
+    // when
+    await broadcast(name, { price: 10 });
+    await broadcast(name, { price: 12 });
+    // then
+    const jobs = await activate(h, notify, { maxJobsToActivate: 5 });
+    expect(jobs.map((j) => j.processInstanceKey)).toEqual([pik, pik]);
+    expect(await isWaitingAt(h.db, pik, 'work')).toBe(true);
+    const rows = await instanceRecords(h.db, pik);
+    expect(lifecycle(rows, ['work'])).toEqual(['work:ACTIVATING', 'work:ACTIVATED']);
+    expect(lifecycle(rows, ['onSignal']).filter((s) => s.endsWith(':ACTIVATED'))).toHaveLength(2);
+    expect(intents(await signalSubscriptionRecords(pik))).toEqual(['CREATED']);
+    // and when the event subprocesses and the work complete, the process completes
+    for (const job of jobs) await h.zeebe.completeJob({ jobKey: job.key, variables: {} });
+    await h.zeebe.completeJob({ jobKey: (await activateOne(h, type)).key, variables: {} });
+    await waitForInstanceEnd(h.db, pik);
+    const done = await instanceRecords(h.db, pik);
+    expect(lifecycle(done, ['onSignal']).filter((s) => s.endsWith(':COMPLETED'))).toHaveLength(2);
+    expect(lifecycle(done, [id]).pop()).toBe(`${id}:COMPLETED`);
+    expect(intents(await signalSubscriptionRecords(pik))).toEqual(['CREATED', 'DELETED']);
   });
 });

@@ -282,6 +282,39 @@ describe('timers', () => {
       expect(await activate(h, remind, { maxJobsToActivate: 10 })).toHaveLength(2);
     });
 
+    it('should follow a time cycle given by a FEEL expression, evaluated once when the activity is entered', async () => {
+      // given
+      const id = unique('timer-cycle-feel');
+      const type = unique('long-task');
+      const remind = unique('remind-feel');
+      await deploy(
+        h,
+        eventDocument(
+          processBuilder(id)
+            .start()
+            .serviceTask('task', { type })
+            .raw(boundaryEvent('reminder', 'task', timerDefinition({ cycle: '="R" + string(reminders) + "/PT" + string(hours) + "H"' }), false))
+            .serviceTask('remind', { type: remind })
+            .end()
+            .end('reminded')
+            .chain('start', 'task', 'end')
+            .chain('reminder', 'remind', 'reminded'),
+        ),
+      );
+      const createdAt = clock.now();
+      const pik = await start(id, { reminders: 2, hours: 2 });
+      // when: the variables change after the timer was scheduled, and three intervals pass
+      await h.zeebe.setVariables({ elementInstanceKey: pik, variables: { reminders: 5, hours: 1 }, local: false });
+      for (let i = 0; i < 3; i++) await advance(2 * HOUR);
+      // then
+      const at = (hours: number) => new Date(createdAt + hours * HOUR).toISOString();
+      const timers = await timerRecords(pik);
+      expect(describeTimers(timers)).toEqual([`CREATED ${at(2)}`, `TRIGGERED ${at(2)}`, `CREATED ${at(4)}`, `TRIGGERED ${at(4)}`]);
+      expect(timers.map((r) => r.value.repetitions)).toEqual([2, 2, 1, 1]);
+      expect(await activate(h, remind, { maxJobsToActivate: 10 })).toHaveLength(2);
+      expect(await isWaitingAt(h.db, pik, 'task')).toBe(true);
+    });
+
     it('should cancel the boundary timer when the activity completes', async () => {
       // given
       const id = unique('timer-boundary-cancel');
@@ -446,8 +479,37 @@ describe('timers', () => {
   });
 
   describe('while the engine is down', () => {
-    it('should fire a cycle timer that fell due several times while down once, and schedule the next occurrence in the future', async () => {
-      // given: a non-interrupting R/PT1H boundary timer and an R/PT1H timer start event
+    it('should fire a duration timer that fell due while down once after the restart', async () => {
+      // given
+      const id = unique('timer-down-once');
+      const type = unique('after-down');
+      await deploy(h, timerThenTask(id, { duration: 'PT1H' }, type));
+      const createdAt = clock.now();
+      const pik = await start(id);
+      // when: down for 3 hours, then restarted
+      await h.engine.close();
+      clock.advance(3 * HOUR);
+      await h.restart();
+      await waitForRecords(h.db, { processInstanceKey: pik, valueType: 'TIMER', intent: 'TRIGGERED' }, 1);
+      await advance(HOUR);
+      // then
+      expect(describeTimers(await timerRecords(pik))).toEqual([
+        `CREATED ${new Date(createdAt + HOUR).toISOString()}`,
+        `TRIGGERED ${new Date(createdAt + HOUR).toISOString()}`,
+      ]);
+      expect((await activate(h, type, { maxJobsToActivate: 10 })).map((j) => j.processInstanceKey)).toEqual([pik]);
+      expect(lifecycle(await instanceRecords(h.db, pik), ['timer'])).toEqual([
+        'timer:ACTIVATING',
+        'timer:ACTIVATED',
+        'timer:COMPLETING',
+        'timer:COMPLETED',
+      ]);
+    });
+
+    it('should fire a cycle timer that fell due several times while down once, and schedule the next occurrence one interval after the restart', async () => {
+      // given: a non-interrupting R/PT1H boundary timer and an R/PT1H timer start event. Zeebe
+      // reschedules a cycle one interval after its last due date, or — when that is already
+      // past — one interval after the trigger time (TimerTriggerProcessor, camunda#10054).
       const id = unique('timer-down');
       const type = unique('waiting');
       const remind = unique('remind-down');
@@ -486,20 +548,24 @@ describe('timers', () => {
       await waitForRecords(h.db, { processInstanceKey: pik, valueType: 'TIMER', intent: 'TRIGGERED' }, 1);
       await waitForInstances(h.db, startId, 1);
       await settle(h);
-      // then: each fired once, and the next occurrence is at 4 h, after the restart time (3.5 h)
+      // then: each fired once, and the next occurrence is at 4.5 h, one interval after the restart (3.5 h)
       const at = (hours: number) => new Date(createdAt + hours * HOUR).toISOString();
-      expect(describeTimers(await timerRecords(pik))).toEqual([`CREATED ${at(1)}`, `TRIGGERED ${at(1)}`, `CREATED ${at(4)}`]);
+      expect(describeTimers(await timerRecords(pik))).toEqual([`CREATED ${at(1)}`, `TRIGGERED ${at(1)}`, `CREATED ${at(4.5)}`]);
       expect(await activate(h, remind, { maxJobsToActivate: 10 })).toHaveLength(1);
       expect(describeTimers(await definitionTimers(startDefinition.processDefinitionKey))).toEqual([
         `CREATED ${at(1)}`,
         `TRIGGERED ${at(1)}`,
-        `CREATED ${at(4)}`,
+        `CREATED ${at(4.5)}`,
       ]);
       expect(await instancesOf(h.db, startId)).toHaveLength(1);
-      // and the next occurrence fires on schedule
+      // and the next occurrence fires then, not on the original schedule (4 h)
+      await advance(0.5 * HOUR);
+      expect(await instancesOf(h.db, startId)).toHaveLength(1);
+      expect(intents(await timerRecords(pik))).toEqual(['CREATED', 'TRIGGERED', 'CREATED']);
       await advance(0.5 * HOUR);
       expect(await waitForInstances(h.db, startId, 2)).toHaveLength(2);
       await waitForRecords(h.db, { processInstanceKey: pik, valueType: 'TIMER', intent: 'TRIGGERED' }, 2);
+      expect(describeTimers(await timerRecords(pik)).slice(3)).toEqual([`TRIGGERED ${at(4.5)}`, `CREATED ${at(5.5)}`]);
       await deploy(h, processBuilder(startId).start().end().chain('start', 'end').xml());
     });
   });

@@ -5,7 +5,10 @@ import { addDuration, parseIsoDateTime, parseIsoDuration, type IsoDuration } fro
 /** When a timer is due and how it repeats; stored on the timer so it can be re-armed. */
 export interface TimerPlan {
   dueDate: number;
-  /** Remaining repetitions after this one: 0 none, -1 unbounded. */
+  /**
+   * Occurrences left, this one included, as Zeebe's TIMER record counts them: 1 for a
+   * duration or date timer and the last occurrence of a cycle, -1 unbounded.
+   */
   repetitions: number;
   /** What the next due date is computed from: a duration or a cron expression. */
   interval?: string;
@@ -22,12 +25,12 @@ export function planTimer(kind: TimerDefinition['kind'], text: string, now: numb
   if (kind === 'duration') {
     const duration = parseIsoDuration(text);
     if (!duration) return invalid('duration', text, expression);
-    return { ok: true, plan: { dueDate: Math.max(now, addDuration(now, duration)), repetitions: 0 } };
+    return { ok: true, plan: { dueDate: Math.max(now, addDuration(now, duration)), repetitions: 1 } };
   }
   if (kind === 'date') {
     const date = parseIsoDateTime(text);
     if (date === undefined) return invalid('date', text, expression);
-    return { ok: true, plan: { dueDate: date, repetitions: 0 } };
+    return { ok: true, plan: { dueDate: date, repetitions: 1 } };
   }
   const cycle = /^R(\d*)\/(?:([^/]+)\/)?([^/]+)$/.exec(text.trim());
   if (cycle) {
@@ -38,7 +41,7 @@ export function planTimer(kind: TimerDefinition['kind'], text: string, now: numb
     const total = cycle[1] === '' ? -1 : Number(cycle[1]);
     if (total === 0) return invalid('cycle', text, expression);
     const dueDate = start ?? addDuration(now, duration);
-    return { ok: true, plan: { dueDate, repetitions: total < 0 ? -1 : total - 1, interval: cycle[3] } };
+    return { ok: true, plan: { dueDate, repetitions: total < 0 ? -1 : total, interval: cycle[3] } };
   }
   const cron = parseCron(text);
   if (cron) {
@@ -50,12 +53,14 @@ export function planTimer(kind: TimerDefinition['kind'], text: string, now: numb
 }
 
 /**
- * The plan after a firing at `firedDue`, or undefined when no repetition is left. Repetitions
- * follow the schedule, not the firing time (no drift); occurrences missed while the engine was
- * down are skipped, so a late timer fires once.
+ * The plan after a firing at `firedDue`, or undefined when no repetition is left. As in Zeebe
+ * (TimerTriggerProcessor): the next occurrence is one interval after the fired due date, so a
+ * timer that fires a little late keeps its schedule; when that occurrence is already past (the
+ * engine was down), it is one interval after `now` instead, so a late timer fires once and the
+ * cycle restarts from the trigger time. A cron cycle takes its next time after `now`.
  */
 export function nextRepetition(plan: TimerPlan, firedDue: number, now: number): TimerPlan | undefined {
-  if (plan.repetitions === 0) return undefined;
+  if (plan.repetitions >= 0 && plan.repetitions <= 1) return undefined;
   const repetitions = plan.repetitions < 0 ? -1 : plan.repetitions - 1;
   if (plan.cron) {
     const cron = parseCron(plan.cron);
@@ -64,8 +69,8 @@ export function nextRepetition(plan: TimerPlan, firedDue: number, now: number): 
   }
   const duration = parseIsoDuration(plan.interval ?? '');
   if (!duration || isZero(duration)) return undefined;
-  let due = addDuration(firedDue, duration);
-  while (due <= now) due = addDuration(due, duration);
+  const onSchedule = addDuration(firedDue, duration);
+  const due = onSchedule > now ? onSchedule : addDuration(now, duration);
   return { ...plan, dueDate: due, repetitions };
 }
 

@@ -23,10 +23,13 @@ export class ThrowEventProcessor implements ElementProcessor {
       case 'SIGNAL': {
         const name = evaluate(rt, instance, element.signal!.name);
         if (!name.ok) return void rt.incidents.raise(instance, 'EXTRACT_VALUE_ERROR', name.message, 'activate');
+        // Zeebe sends the throw event's local variables (those of its input mappings) with
+        // the signal; they are read now, before completing the event drops them.
+        const variables = rt.variables.local(instance.key);
         rt.transition(instance, 'ACTIVATED', element);
         // A follow-up, as in Zeebe: the throw event completes first, so a catch event that
         // interrupts the thrower's own scope finds it done.
-        rt.schedule(() => rt.events.broadcastSignal(name.value, {}));
+        rt.schedule(() => rt.events.broadcastSignal(name.value, variables));
         return rt.complete(instance);
       }
       default:
