@@ -1,4 +1,9 @@
 import { ManualClock, startEngineHarness, type EngineHarness } from '../helpers/engine-harness';
+import { intents, isWaitingAt, settle } from '../helpers/event-records';
+import { activateNow, type Job } from '../helpers/jobs';
+import { instanceRecords, waitForInstanceEnd } from '../helpers/records';
+
+const DAY = 86_400_000;
 
 const WELCOME = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"
@@ -47,60 +52,109 @@ describe('a welcome journey', () => {
   });
   afterAll(() => h.close());
 
-  async function takeEmail(customerId: string) {
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const jobs = await h.zeebe.activateJobs({ type: 'touchpoint.email', worker: 'test', timeout: 60_000, maxJobsToActivate: 10, requestTimeout: -1 } as never);
-      const mine = jobs.find((j) => j.variables.customerId === customerId);
-      for (const other of jobs.filter((j) => j !== mine)) await h.zeebe.failJob({ jobKey: other.key, retries: other.retries, errorMessage: 'not mine', retryBackOff: 0 });
-      if (mine) {
-        await h.zeebe.completeJob({ jobKey: mine.key, variables: {} });
-        return mine.customHeaders.template as string;
-      }
-      await new Promise((r) => setTimeout(r, 20));
+  function register(customerId: string) {
+    return h.zeebe.publishMessage({ name: 'customer.registered', correlationKey: customerId, variables: { customerId }, timeToLive: 0 });
+  }
+
+  function placeOrder(customerId: string, orderId: string) {
+    return h.zeebe.publishMessage({ name: 'order.placed', correlationKey: customerId, variables: { orderId }, timeToLive: 0 });
+  }
+
+  /** Every email job due now (once what was asked so far is processed), by customer id. */
+  async function emails(): Promise<Map<string, Job>> {
+    await settle(h);
+    const jobs = await activateNow(h, 'touchpoint.email', { maxJobsToActivate: 20 });
+    return new Map(jobs.map((job) => [String(job.variables.customerId), job]));
+  }
+
+  /** Completes the email jobs and returns their templates by customer id. */
+  async function send(jobs: Map<string, Job>): Promise<Record<string, string>> {
+    const templates: Record<string, string> = {};
+    for (const [customerId, job] of jobs) {
+      await h.zeebe.completeJob({ jobKey: job.key, variables: {} });
+      templates[customerId] = String((job.customHeaders as Record<string, string>).template);
     }
-    throw new Error(`no email job for ${customerId}`);
+    return templates;
   }
 
-  async function instanceOf(customerId: string): Promise<string> {
-    const { rows } = await h.db.query(
-      `select process_instance_key from engine.record where value_type = 'VARIABLE' and value->>'name' = 'customerId' and value->>'value' = $1 limit 1`,
-      [JSON.stringify(customerId)],
-    );
-    return rows[0].process_instance_key;
+  /** The intents of one value type's records in the instance, in order. */
+  async function recordIntents(processInstanceKey: string, valueType: string): Promise<string[]> {
+    return intents(await instanceRecords(h.db, processInstanceKey, { valueType }));
   }
 
-  async function completed(processInstanceKey: string): Promise<boolean> {
-    const { rows } = await h.db.query(
-      `select 1 from engine.record where process_instance_key = $1 and bpmn_element_type = 'PROCESS' and intent = 'ELEMENT_COMPLETED'`,
-      [processInstanceKey],
-    );
-    return rows.length === 1;
-  }
-
-  it('should thank a customer who orders within three days', async () => {
+  it('should thank a customer who orders within three days and close the three-day timer', async () => {
     // given
-    await h.zeebe.publishMessage({ name: 'customer.registered', correlationKey: 'c-1', variables: { customerId: 'c-1' }, timeToLive: 0 });
-    expect(await takeEmail('c-1')).toBe('welcome');
+    await register('c-1');
+    const welcome = await emails();
+    const pik = welcome.get('c-1')!.processInstanceKey;
+    expect(await send(welcome)).toEqual({ 'c-1': 'welcome' });
     // when
-    clock.advance(2 * 86_400_000);
-    await h.zeebe.publishMessage({ name: 'order.placed', correlationKey: 'c-1', variables: { orderId: 'o-9' }, timeToLive: 0 });
+    clock.advance(2 * DAY);
+    await placeOrder('c-1', 'o-9');
     // then
-    expect(await takeEmail('c-1')).toBe('thank-you');
-    expect(await completed(await instanceOf('c-1'))).toBe(true);
+    const thanks = await emails();
+    expect(thanks.get('c-1')!.variables).toEqual({ customerId: 'c-1', orderId: 'o-9' });
+    expect(await send(thanks)).toEqual({ 'c-1': 'thank-you' });
+    expect((await waitForInstanceEnd(h.db, pik)).intent).toBe('ELEMENT_COMPLETED');
+    expect(await recordIntents(pik, 'TIMER')).toEqual(['CREATED', 'CANCELED']);
+    expect(await recordIntents(pik, 'PROCESS_MESSAGE_SUBSCRIPTION')).toEqual(['CREATED', 'CORRELATED']);
   });
 
   it('should remind a customer who has not ordered after three days, and not before', async () => {
     // given
-    await h.zeebe.publishMessage({ name: 'customer.registered', correlationKey: 'c-2', variables: { customerId: 'c-2' }, timeToLive: 0 });
-    expect(await takeEmail('c-2')).toBe('welcome');
-    // when
-    clock.advance(3 * 86_400_000 - 1000);
-    await new Promise((r) => setTimeout(r, 100));
-    const early = await h.zeebe.activateJobs({ type: 'touchpoint.email', worker: 'test', timeout: 1000, maxJobsToActivate: 10, requestTimeout: -1 } as never);
+    await register('c-2');
+    const welcome = await emails();
+    const pik = welcome.get('c-2')!.processInstanceKey;
+    await send(welcome);
+    // when: a second short of three days
+    clock.advance(3 * DAY - 1000);
+    const early = await emails();
+    const triggeredEarly = await recordIntents(pik, 'TIMER');
+    // and three days
     clock.advance(1000);
+    const due = await emails();
     // then
-    expect(early).toEqual([]);
-    expect(await takeEmail('c-2')).toBe('reminder');
-    expect(await completed(await instanceOf('c-2'))).toBe(true);
+    expect(early.size).toBe(0);
+    expect(triggeredEarly).toEqual(['CREATED']);
+    expect(await send(due)).toEqual({ 'c-2': 'reminder' });
+    expect((await waitForInstanceEnd(h.db, pik)).intent).toBe('ELEMENT_COMPLETED');
+    expect(await recordIntents(pik, 'TIMER')).toEqual(['CREATED', 'TRIGGERED']);
+    expect(await recordIntents(pik, 'PROCESS_MESSAGE_SUBSCRIPTION')).toEqual(['CREATED', 'DELETED']);
+    expect(await recordIntents(pik, 'MESSAGE_SUBSCRIPTION')).toEqual(['CREATED', 'DELETED']);
+  });
+
+  it('should continue only the customer whose order was placed while two customers wait at once', async () => {
+    // given: two customers registered and welcomed, both waiting for an order or three days
+    await register('c-3');
+    await register('c-4');
+    const welcome = await emails();
+    expect(await send(welcome)).toEqual({ 'c-3': 'welcome', 'c-4': 'welcome' });
+    const ordering = welcome.get('c-3')!.processInstanceKey;
+    const waiting = welcome.get('c-4')!.processInstanceKey;
+    expect(ordering).not.toBe(waiting);
+    // when
+    clock.advance(DAY);
+    await placeOrder('c-3', 'o-31');
+    // then only c-3 goes on, and its timer branch is closed
+    const afterOrder = await emails();
+    expect([...afterOrder.keys()]).toEqual(['c-3']);
+    expect(await send(afterOrder)).toEqual({ 'c-3': 'thank-you' });
+    expect((await waitForInstanceEnd(h.db, ordering)).intent).toBe('ELEMENT_COMPLETED');
+    expect(await recordIntents(ordering, 'TIMER')).toEqual(['CREATED', 'CANCELED']);
+    expect(await recordIntents(ordering, 'MESSAGE_SUBSCRIPTION')).toEqual(['CREATED', 'CORRELATING', 'CORRELATED']);
+    expect(await isWaitingAt(h.db, waiting, 'waitForOrder')).toBe(true);
+    expect(await recordIntents(waiting, 'TIMER')).toEqual(['CREATED']);
+    expect(await recordIntents(waiting, 'PROCESS_MESSAGE_SUBSCRIPTION')).toEqual(['CREATED']);
+    // when the other customer's three days are over
+    clock.advance(2 * DAY);
+    // then it is reminded, and its message branch is closed
+    expect(await send(await emails())).toEqual({ 'c-4': 'reminder' });
+    expect((await waitForInstanceEnd(h.db, waiting)).intent).toBe('ELEMENT_COMPLETED');
+    expect(await recordIntents(waiting, 'TIMER')).toEqual(['CREATED', 'TRIGGERED']);
+    expect(await recordIntents(waiting, 'PROCESS_MESSAGE_SUBSCRIPTION')).toEqual(['CREATED', 'DELETED']);
+    expect(await recordIntents(waiting, 'MESSAGE_SUBSCRIPTION')).toEqual(['CREATED', 'DELETED']);
+    // and a late order for it finds nothing to continue
+    await placeOrder('c-4', 'o-41');
+    expect((await emails()).size).toBe(0);
   });
 });

@@ -3,17 +3,20 @@ import { ManualClock, startEngineHarness, type EngineHarness } from '../helpers/
 import {
   boundaryEvent,
   catchEvent,
+  eventBasedGateway,
   eventDocument,
   eventSubprocess,
   message,
   messageDefinition,
+  messageEndEvent,
+  messageThrowEvent,
   receiveTask,
   startEvent,
   timerDefinition,
 } from '../helpers/event-bpmn';
 import { hasEnded, instancesOf, intents, isWaitingAt, recordsWhere, settle, waitForInstances, waitForRecords } from '../helpers/event-records';
 import { activate, activateNow, activateOne, deploy, grpcError, setVariables, unique, type Vars } from '../helpers/jobs';
-import { elementsWith, instanceRecords, lifecycle, records, waitForInstanceEnd } from '../helpers/records';
+import { describeRecords, elementInstanceKey, elementsWith, instanceRecords, lifecycle, records, waitForInstanceEnd, type RecordRow } from '../helpers/records';
 
 const MINUTE = 60_000;
 
@@ -69,6 +72,18 @@ describe('messages', () => {
   }
 
   const subscriptionRecords = (pik: string) => instanceRecords(h.db, pik, { valueType: 'PROCESS_MESSAGE_SUBSCRIPTION' });
+  const messageSideRecords = (pik: string) => instanceRecords(h.db, pik, { valueType: 'MESSAGE_SUBSCRIPTION' });
+
+  /** Both sides of the message subscriptions and the lifecycle of `elementIds`, as `VALUE_TYPE INTENT elementId`. */
+  const subscriptionStory = (rows: RecordRow[], elementIds: string[]) =>
+    describeRecords(
+      rows.filter(
+        (r) =>
+          r.valueType === 'MESSAGE_SUBSCRIPTION' ||
+          r.valueType === 'PROCESS_MESSAGE_SUBSCRIPTION' ||
+          (r.valueType === 'PROCESS_INSTANCE' && elementIds.includes(r.elementId ?? '')),
+      ),
+    );
 
   describe('intermediate message catch event', () => {
     it('should correlate to the instance whose correlation key matches and pass the message variables on', async () => {
@@ -381,6 +396,360 @@ describe('messages', () => {
     });
   });
 
+  describe('subscription records', () => {
+    it('should write both sides of a subscription that a published message correlates to, in Zeebe\'s order', async () => {
+      // given
+      const id = unique('msg-sides');
+      const name = unique('order.sides');
+      await deploy(h, catchOnly(id, name));
+      const pik = await start(id, { orderId: 'o-1' });
+      // when
+      const published = await publish(name, 'o-1', { amount: 7 });
+      // then
+      await waitForInstanceEnd(h.db, pik);
+      const rows = await instanceRecords(h.db, pik);
+      expect(subscriptionStory(rows, ['wait'])).toEqual([
+        'PROCESS_INSTANCE ELEMENT_ACTIVATING wait',
+        'MESSAGE_SUBSCRIPTION CREATED wait',
+        'PROCESS_MESSAGE_SUBSCRIPTION CREATED wait',
+        'PROCESS_INSTANCE ELEMENT_ACTIVATED wait',
+        'MESSAGE_SUBSCRIPTION CORRELATING wait',
+        'PROCESS_MESSAGE_SUBSCRIPTION CORRELATED wait',
+        'PROCESS_INSTANCE ELEMENT_COMPLETING wait',
+        'PROCESS_INSTANCE ELEMENT_COMPLETED wait',
+        'MESSAGE_SUBSCRIPTION CORRELATED wait',
+      ]);
+      const waitKey = await elementInstanceKey(h.db, pik, 'wait');
+      const messageSide = await messageSideRecords(pik);
+      expect(messageSide[0].value).toEqual({
+        processInstanceKey: Number(pik),
+        elementInstanceKey: Number(waitKey),
+        bpmnProcessId: id,
+        messageName: name,
+        correlationKey: 'o-1',
+        interrupting: true,
+        messageKey: -1,
+        variables: {},
+        tenantId: '<default>',
+      });
+      for (const correlation of messageSide.slice(1)) {
+        expect(correlation.value).toMatchObject({ messageKey: Number(published.key), variables: { amount: 7 }, elementInstanceKey: Number(waitKey) });
+      }
+      const [processSide] = await subscriptionRecords(pik);
+      expect(new Set(messageSide.map((r) => r.key))).toEqual(new Set([processSide.key]));
+      const [publishedRecord] = (await recordsWhere(h.db, 'MESSAGE', 'name', name)).filter((r) => r.intent === 'PUBLISHED');
+      expect(publishedRecord.position).toBeLessThan(messageSide[1].position);
+    });
+
+    it('should mark a buffered message correlating only after the subscription opened', async () => {
+      // given
+      const id = unique('msg-sides-buffered');
+      const name = unique('order.sides-buffered');
+      await deploy(h, catchOnly(id, name));
+      const published = await publish(name, 'o-1', {}, MINUTE);
+      // when
+      const pik = await start(id, { orderId: 'o-1' });
+      // then
+      await waitForInstanceEnd(h.db, pik);
+      expect(subscriptionStory(await instanceRecords(h.db, pik), ['wait'])).toEqual([
+        'PROCESS_INSTANCE ELEMENT_ACTIVATING wait',
+        'MESSAGE_SUBSCRIPTION CREATED wait',
+        'PROCESS_MESSAGE_SUBSCRIPTION CREATED wait',
+        'PROCESS_INSTANCE ELEMENT_ACTIVATED wait',
+        'MESSAGE_SUBSCRIPTION CORRELATING wait',
+        'PROCESS_MESSAGE_SUBSCRIPTION CORRELATED wait',
+        'PROCESS_INSTANCE ELEMENT_COMPLETING wait',
+        'PROCESS_INSTANCE ELEMENT_COMPLETED wait',
+        'MESSAGE_SUBSCRIPTION CORRELATED wait',
+      ]);
+      expect((await messageSideRecords(pik)).filter((r) => r.intent === 'CORRELATED').map((r) => String(r.value.messageKey))).toEqual([published.key]);
+    });
+
+    it('should delete the message side of a subscription before the process side when the element is terminated', async () => {
+      // given
+      const id = unique('msg-sides-cancel');
+      const name = unique('order.sides-cancel');
+      await deploy(h, catchOnly(id, name));
+      const pik = await start(id, { orderId: 'o-1' });
+      // when
+      await h.zeebe.cancelProcessInstance(pik);
+      // then
+      expect(subscriptionStory(await instanceRecords(h.db, pik), ['wait'])).toEqual([
+        'PROCESS_INSTANCE ELEMENT_ACTIVATING wait',
+        'MESSAGE_SUBSCRIPTION CREATED wait',
+        'PROCESS_MESSAGE_SUBSCRIPTION CREATED wait',
+        'PROCESS_INSTANCE ELEMENT_ACTIVATED wait',
+        'PROCESS_INSTANCE ELEMENT_TERMINATING wait',
+        'MESSAGE_SUBSCRIPTION DELETED wait',
+        'PROCESS_MESSAGE_SUBSCRIPTION DELETED wait',
+        'PROCESS_INSTANCE ELEMENT_TERMINATED wait',
+      ]);
+    });
+
+    it('should keep the message side open through each correlation of a non-interrupting boundary event until the activity completes', async () => {
+      // given
+      const id = unique('msg-sides-ni');
+      const name = unique('order.sides-ni');
+      const type = unique('ship');
+      await deploy(
+        h,
+        eventDocument(
+          processBuilder(id)
+            .start()
+            .serviceTask('task', { type })
+            .raw(boundaryEvent('onMsg', 'task', messageDefinition('msg'), false))
+            .end()
+            .end('noted')
+            .chain('start', 'task', 'end')
+            .flow('onMsg', 'noted'),
+          message('msg', name, '=orderId'),
+        ),
+      );
+      const pik = await start(id, { orderId: 'o-1' });
+      const first = await publish(name, 'o-1', { n: 1 });
+      const second = await publish(name, 'o-1', { n: 2 });
+      // when
+      await h.zeebe.completeJob({ jobKey: (await activateOne(h, type)).key, variables: {} });
+      // then
+      await waitForInstanceEnd(h.db, pik);
+      const messageSide = await messageSideRecords(pik);
+      expect(messageSide.map((r) => `${r.intent} ${r.value.messageKey}`)).toEqual([
+        'CREATED -1',
+        `CORRELATING ${first.key}`,
+        `CORRELATED ${first.key}`,
+        `CORRELATING ${second.key}`,
+        `CORRELATED ${second.key}`,
+        'DELETED -1',
+      ]);
+      expect(messageSide.every((r) => r.elementId === 'onMsg' && r.value.interrupting === false)).toBe(true);
+    });
+
+    it('should delete the subscription of the branch an event-based gateway did not take', async () => {
+      // given
+      const id = unique('msg-sides-gateway');
+      const [paid, cancelled] = [unique('order.paid'), unique('order.cancelled')];
+      await deploy(
+        h,
+        eventDocument(
+          processBuilder(id)
+            .start()
+            .raw(eventBasedGateway('choice'))
+            .raw(catchEvent('paid', messageDefinition('paidMsg')))
+            .raw(catchEvent('cancelled', messageDefinition('cancelledMsg')))
+            .end()
+            .end('endCancelled')
+            .chain('start', 'choice', 'paid', 'end')
+            .chain('choice', 'cancelled', 'endCancelled'),
+          message('paidMsg', paid, '=orderId'),
+          message('cancelledMsg', cancelled, '=orderId'),
+        ),
+      );
+      const pik = await start(id, { orderId: 'o-1' });
+      // when
+      await publish(cancelled, 'o-1');
+      // then
+      await waitForInstanceEnd(h.db, pik);
+      const bySide = (rows: RecordRow[]) => rows.map((r) => `${r.intent} ${r.elementId}`);
+      expect(bySide(await messageSideRecords(pik))).toEqual([
+        'CREATED paid',
+        'CREATED cancelled',
+        'CORRELATING cancelled',
+        'DELETED paid',
+        'CORRELATED cancelled',
+      ]);
+      expect(bySide(await subscriptionRecords(pik))).toEqual(['CREATED paid', 'CREATED cancelled', 'CORRELATED cancelled', 'DELETED paid']);
+      await publish(paid, 'o-1');
+      expect(intents((await messageSideRecords(pik)).filter((r) => r.elementId === 'paid'))).toEqual(['CREATED', 'DELETED']);
+    });
+  });
+
+  describe('one correlation per instance', () => {
+    /** start → fork → two catch events `a` and `b` for the same message name and key → join → end. */
+    function twoCatches(id: string, name: string): string {
+      return eventDocument(
+        processBuilder(id)
+          .start()
+          .gateway('parallel', 'fork')
+          .raw(catchEvent('a', messageDefinition('msg')))
+          .raw(catchEvent('b', messageDefinition('msg')))
+          .gateway('parallel', 'join')
+          .end()
+          .chain('start', 'fork')
+          .chain('fork', 'a', 'join')
+          .chain('fork', 'b', 'join')
+          .chain('join', 'end'),
+        message('msg', name, '=orderId'),
+      );
+    }
+
+    const correlatedElements = async (pik: string) =>
+      (await subscriptionRecords(pik)).filter((r) => r.intent === 'CORRELATED').map((r) => `${r.elementId} ${r.value.messageKey}`);
+
+    it('should correlate a published message to only one of two subscriptions of the same instance for the same name and key', async () => {
+      // given
+      const id = unique('msg-two-subs');
+      const name = unique('order.twice');
+      await deploy(h, twoCatches(id, name));
+      const pik = await start(id, { orderId: 'o-1' });
+      // when
+      const first = await publish(name, 'o-1', {}, MINUTE);
+      // then: the older subscription takes it, the other one keeps waiting
+      expect(await correlatedElements(pik)).toEqual([`a ${first.key}`]);
+      expect(await isWaitingAt(h.db, pik, 'b')).toBe(true);
+      // when the message comes again
+      const second = await publish(name, 'o-1');
+      // then
+      await waitForInstanceEnd(h.db, pik);
+      expect(await correlatedElements(pik)).toEqual([`a ${first.key}`, `b ${second.key}`]);
+      expect(intents(await messageSideRecords(pik)).filter((i) => i === 'CORRELATED')).toHaveLength(2);
+    });
+
+    it('should correlate a buffered message to only one of two subscriptions that open in the same instance', async () => {
+      // given
+      const id = unique('msg-two-subs-buffered');
+      const name = unique('order.twice-buffered');
+      await deploy(h, twoCatches(id, name));
+      const buffered = await publish(name, 'o-1', { n: 1 }, MINUTE);
+      // when
+      const pik = await start(id, { orderId: 'o-1' });
+      await settle(h);
+      // then
+      const correlated = await correlatedElements(pik);
+      expect(correlated).toHaveLength(1);
+      expect(correlated[0]).toMatch(new RegExp(`^[ab] ${buffered.key}$`));
+      const other = correlated[0].startsWith('a') ? 'b' : 'a';
+      expect(await isWaitingAt(h.db, pik, other)).toBe(true);
+      // and a second message with the same name and key is taken by the other subscription
+      const second = await publish(name, 'o-1', { n: 2 }, MINUTE);
+      await waitForInstanceEnd(h.db, pik);
+      expect(await correlatedElements(pik)).toEqual([...correlated, `${other} ${second.key}`]);
+    });
+  });
+
+  describe('message throw events and send tasks (jobs)', () => {
+    it('should create a job for an intermediate message throw event and continue when the job completes', async () => {
+      // given
+      const id = unique('msg-throw');
+      const type = unique('publish.offer');
+      const after = unique('after-offer');
+      await deploy(
+        h,
+        eventDocument(
+          processBuilder(id)
+            .start()
+            .raw(messageThrowEvent('offer', type, { headers: { channel: 'email', template: 'offer' }, retries: '5' }))
+            .serviceTask('after', { type: after })
+            .end()
+            .chain('start', 'offer', 'after', 'end'),
+        ),
+      );
+      const pik = await start(id, { customerId: 'c-1' });
+      // when
+      const job = await activateOne(h, type);
+      const stillWaiting = await isWaitingAt(h.db, pik, 'offer');
+      await h.zeebe.completeJob({ jobKey: job.key, variables: { offerSent: true } });
+      // then
+      expect(stillWaiting).toBe(true);
+      expect(job).toMatchObject({
+        type,
+        processInstanceKey: pik,
+        elementId: 'offer',
+        elementInstanceKey: await elementInstanceKey(h.db, pik, 'offer'),
+        customHeaders: { channel: 'email', template: 'offer' },
+        retries: 5,
+        variables: { customerId: 'c-1' },
+      });
+      const next = await activateOne(h, after);
+      expect(next.variables).toEqual({ customerId: 'c-1', offerSent: true });
+      const rows = await instanceRecords(h.db, pik);
+      expect(rows.find((r) => r.elementId === 'offer')?.bpmnElementType).toBe('INTERMEDIATE_THROW_EVENT');
+      expect(describeRecords(rows.filter((r) => r.elementId === 'offer'))).toEqual([
+        'PROCESS_INSTANCE ELEMENT_ACTIVATING offer',
+        'JOB CREATED offer',
+        'PROCESS_INSTANCE ELEMENT_ACTIVATED offer',
+        'JOB COMPLETED offer',
+        'PROCESS_INSTANCE ELEMENT_COMPLETING offer',
+        'PROCESS_INSTANCE ELEMENT_COMPLETED offer',
+      ]);
+      expect(rows.filter((r) => r.valueType === 'MESSAGE' || r.valueType.endsWith('MESSAGE_SUBSCRIPTION'))).toEqual([]);
+    });
+
+    it('should create a job for a message end event and end the instance only when the job completes', async () => {
+      // given
+      const id = unique('msg-end');
+      const type = unique('publish.thanks');
+      await deploy(
+        h,
+        eventDocument(
+          processBuilder(id).start().raw(messageEndEvent('thanks', type, { headers: { template: 'thank-you' }, messageRef: 'msg' })).chain('start', 'thanks'),
+          message('msg', unique('thanks.sent')),
+        ),
+      );
+      const pik = await start(id, { customerId: 'c-2' });
+      // when
+      const job = await activateOne(h, type);
+      const endedBefore = await hasEnded(h.db, pik);
+      await h.zeebe.completeJob({ jobKey: job.key, variables: {} });
+      // then
+      expect(endedBefore).toBe(false);
+      expect(job).toMatchObject({ elementId: 'thanks', customHeaders: { template: 'thank-you' }, retries: 3 });
+      await waitForInstanceEnd(h.db, pik);
+      const rows = await instanceRecords(h.db, pik);
+      expect(rows.find((r) => r.elementId === 'thanks')?.bpmnElementType).toBe('END_EVENT');
+      expect(lifecycle(rows, ['thanks', id]).slice(-5)).toEqual([
+        'thanks:ACTIVATED',
+        'thanks:COMPLETING',
+        'thanks:COMPLETED',
+        `${id}:COMPLETING`,
+        `${id}:COMPLETED`,
+      ]);
+      expect(intents(rows.filter((r) => r.valueType === 'JOB'))).toEqual(['CREATED', 'COMPLETED']);
+    });
+
+    it('should create a job for a send task, with its evaluated type and headers, and continue when the job completes', async () => {
+      // given
+      const id = unique('msg-send');
+      const channel = unique('sms');
+      await deploy(
+        h,
+        processBuilder(id)
+          .start()
+          .task('sendTask', 'send', { type: '="send." + channel', headers: { template: 'reminder' } })
+          .end()
+          .chain('start', 'send', 'end')
+          .xml(),
+      );
+      const pik = await start(id, { channel });
+      // when
+      const job = await activateOne(h, `send.${channel}`);
+      await h.zeebe.completeJob({ jobKey: job.key, variables: { delivered: true } });
+      // then
+      expect(job).toMatchObject({ processInstanceKey: pik, elementId: 'send', customHeaders: { template: 'reminder' } });
+      await waitForInstanceEnd(h.db, pik);
+      const rows = await instanceRecords(h.db, pik);
+      expect(rows.find((r) => r.elementId === 'send')?.bpmnElementType).toBe('SEND_TASK');
+      expect(lifecycle(rows, ['send'])).toEqual(['send:ACTIVATING', 'send:ACTIVATED', 'send:COMPLETING', 'send:COMPLETED']);
+      expect(rows.filter((r) => r.valueType === 'VARIABLE' && r.value.name === 'delivered').map((r) => String(r.value.scopeKey))).toEqual([pik]);
+    });
+
+    it('should retry the job of a message throw event and raise an incident when its retries are used up', async () => {
+      // given
+      const id = unique('msg-throw-fail');
+      const type = unique('publish.fail');
+      await deploy(h, eventDocument(processBuilder(id).start().raw(messageThrowEvent('notify', type, { retries: '2' })).end().chain('start', 'notify', 'end')));
+      const pik = await start(id);
+      // when
+      const job = await activateOne(h, type);
+      await h.zeebe.failJob({ jobKey: job.key, retries: 1, errorMessage: 'smtp down', retryBackOff: 0 });
+      const again = await activateOne(h, type);
+      await h.zeebe.failJob({ jobKey: again.key, retries: 0, errorMessage: 'smtp still down', retryBackOff: 0 });
+      // then
+      const [incident] = await waitForRecords(h.db, { processInstanceKey: pik, valueType: 'INCIDENT', intent: 'CREATED' }, 1);
+      expect(incident.value).toMatchObject({ errorType: 'JOB_NO_RETRIES', errorMessage: 'smtp still down', elementId: 'notify', jobKey: Number(job.key) });
+      expect(await isWaitingAt(h.db, pik, 'notify')).toBe(true);
+    });
+  });
+
   describe('boundary events', () => {
     /** start → task (boundary `onMsg` → `boundaryPath`) → end; the boundary path ends in `afterBoundary`. */
     function taskWithBoundary(id: string, name: string, type: string, interrupting: boolean, boundaryType?: string): string {
@@ -605,6 +974,8 @@ describe('messages', () => {
       expect(String(subscriptions[1].value.processInstanceKey)).toBe(instances[0]);
       const rows = await instanceRecords(h.db, instances[0]);
       expect(lifecycle(rows, ['msgStart'])).toEqual(['msgStart:ACTIVATING', 'msgStart:ACTIVATED', 'msgStart:COMPLETING', 'msgStart:COMPLETED']);
+      // a start event has no message side (MESSAGE_SUBSCRIPTION) in Zeebe
+      expect(await recordsWhere(h.db, 'MESSAGE_SUBSCRIPTION', 'bpmnProcessId', id)).toEqual([]);
     });
 
     it('should start no second instance for a correlation key while the first is active, and start it from the buffer when the first ends', async () => {

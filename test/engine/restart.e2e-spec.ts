@@ -1,7 +1,23 @@
 import { ManualClock, startEngineHarness, type EngineHarness } from '../helpers/engine-harness';
 import { oneTaskProcess, processBuilder } from '../helpers/bpmn';
+import { catchEvent, eventDocument, message, messageDefinition, startEvent } from '../helpers/event-bpmn';
+import { instancesOf, intents, isWaitingAt, recordsWhere, waitForInstances } from '../helpers/event-records';
 import { activate, activateNow, activateOne, completeOne, deploy, unique, type Vars } from '../helpers/jobs';
 import { instanceRecords, records, waitForInstanceEnd } from '../helpers/records';
+
+/** start → message catch `wait` (name `name`, correlation key `=orderId`) → end. */
+function waitForMessage(id: string, name: string): string {
+  return eventDocument(
+    processBuilder(id).start().raw(catchEvent('wait', messageDefinition('msg'))).end().chain('start', 'wait', 'end'),
+    message('msg', name, '=orderId'),
+  );
+}
+
+/** Keys of the messages correlated to the instance's subscriptions, in order. */
+async function correlatedMessages(h: EngineHarness, pik: string): Promise<string[]> {
+  const rows = await instanceRecords(h.db, pik, { valueType: 'PROCESS_MESSAGE_SUBSCRIPTION', intent: 'CORRELATED' });
+  return rows.map((r) => String(r.value.messageKey));
+}
 
 describe('engine restart through the Zeebe client', () => {
   describe('with the system clock', () => {
@@ -170,6 +186,75 @@ describe('engine restart through the Zeebe client', () => {
       expect(outcome).not.toEqual({ jobs: [expect.anything()] });
       await start(id);
       expect((await activate(h, type)).map((j) => j.elementId)).toEqual(['task']);
+    });
+
+    it('should keep buffered messages in publishing order across a restart', async () => {
+      // given: three messages for the same name and key, buffered
+      const id = unique('restart-buffer-order');
+      const other = unique('restart-buffer-other');
+      const name = unique('order.update');
+      await deploy(h, waitForMessage(id, name));
+      await deploy(h, waitForMessage(other, name));
+      const published: string[] = [];
+      for (const n of [1, 2, 3]) published.push((await h.zeebe.publishMessage({ name, correlationKey: 'o-1', timeToLive: 600_000, variables: { n } })).key);
+      // and the first two were taken by another process since (their stored rows were rewritten last)
+      for (let i = 0; i < 2; i++) await waitForInstanceEnd(h.db, await start(other, { orderId: 'o-1' }));
+      // when
+      await h.restart();
+      const piks: string[] = [];
+      for (let i = 0; i < 3; i++) piks.push(await start(id, { orderId: 'o-1' }));
+      // then: one message per instance, the oldest first
+      for (const [i, pik] of piks.entries()) {
+        expect((await waitForInstanceEnd(h.db, pik)).intent).toBe('ELEMENT_COMPLETED');
+        expect(await correlatedMessages(h, pik)).toEqual([published[i]]);
+      }
+    });
+
+    it('should not correlate a buffered message again after a restart to the process it already correlated to', async () => {
+      // given: a buffered message taken by one instance
+      const id = unique('restart-correlated-once');
+      const name = unique('order.paid');
+      await deploy(h, waitForMessage(id, name));
+      const first = await start(id, { orderId: 'o-1' });
+      const published = await h.zeebe.publishMessage({ name, correlationKey: 'o-1', timeToLive: 600_000, variables: {} });
+      await waitForInstanceEnd(h.db, first);
+      // when
+      await h.restart();
+      const second = await start(id, { orderId: 'o-1' });
+      // then
+      expect(await correlatedMessages(h, first)).toEqual([published.key]);
+      expect(await isWaitingAt(h.db, second, 'wait')).toBe(true);
+      expect(await correlatedMessages(h, second)).toEqual([]);
+      expect(intents(await recordsWhere(h.db, 'MESSAGE', 'name', name))).toEqual(['PUBLISHED']);
+    });
+
+    it('should start no second instance for a correlation key after a restart while the first is active', async () => {
+      // given: an instance started by a message with key c-1, waiting at a job
+      const id = unique('restart-start-key');
+      const name = unique('customer.registered');
+      const type = unique('welcome');
+      await deploy(
+        h,
+        eventDocument(
+          processBuilder(id).raw(startEvent('msgStart', messageDefinition('msg'))).serviceTask('task', { type }).end().chain('msgStart', 'task', 'end'),
+          message('msg', name),
+        ),
+      );
+      await h.zeebe.publishMessage({ name, correlationKey: 'c-1', timeToLive: 600_000, variables: { n: 1 } });
+      const [first] = await waitForInstances(h.db, id, 1);
+      // when
+      await h.restart();
+      await h.zeebe.publishMessage({ name, correlationKey: 'c-1', timeToLive: 600_000, variables: { n: 2 } });
+      // then
+      expect(await instancesOf(h.db, id)).toEqual([first]);
+      // and once the first ends, the buffered second message (not the first again) starts the next
+      const job = await activateOne(h, type);
+      expect(job.variables).toEqual({ n: 1 });
+      await h.zeebe.completeJob({ jobKey: job.key, variables: {} });
+      const [, next] = await waitForInstances(h.db, id, 2);
+      expect((await activateOne(h, type)).variables).toEqual({ n: 2 });
+      expect(await activateNow(h, type)).toEqual([]);
+      expect(await instancesOf(h.db, id)).toEqual([first, next]);
     });
 
     it('should never reuse a key or a position from before the restart', async () => {

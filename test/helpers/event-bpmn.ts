@@ -47,6 +47,24 @@ export function throwEvent(id: string, definition: string): string {
   return `<bpmn:intermediateThrowEvent id="${id}">${definition}</bpmn:intermediateThrowEvent>`;
 }
 
+/** What a message throw event runs as: a job of `type` (retries, task headers), like a send task. */
+export interface MessageJobOptions {
+  headers?: Record<string, string>;
+  retries?: string;
+  /** A `bpmn:message` to reference; Zeebe does not need one for throw events. */
+  messageRef?: string;
+}
+
+/** An intermediate message throw event, run as a job. */
+export function messageThrowEvent(id: string, type: string, options: MessageJobOptions = {}): string {
+  return `<bpmn:intermediateThrowEvent id="${id}">${jobWorker(type, options)}${messageThrowDefinition(options)}</bpmn:intermediateThrowEvent>`;
+}
+
+/** A message end event, run as a job. */
+export function messageEndEvent(id: string, type: string, options: MessageJobOptions = {}): string {
+  return `<bpmn:endEvent id="${id}">${jobWorker(type, options)}${messageThrowDefinition(options)}</bpmn:endEvent>`;
+}
+
 export function boundaryEvent(id: string, attachedTo: string, definition: string, interrupting = true): string {
   return `<bpmn:boundaryEvent id="${id}" attachedToRef="${attachedTo}"${interrupting ? '' : ' cancelActivity="false"'}>${definition}</bpmn:boundaryEvent>`;
 }
@@ -75,6 +93,18 @@ export function eventDocument(processes: ProcessBuilder | ProcessBuilder[], ...r
 ${rootElements.join('\n')}
 ${list.map((p) => `  <bpmn:process id="${p.id}" isExecutable="true">\n${p.body()}\n  </bpmn:process>`).join('\n')}
 </bpmn:definitions>`;
+}
+
+function jobWorker(type: string, options: MessageJobOptions): string {
+  const retries = options.retries === undefined ? '' : ` retries="${attr(options.retries)}"`;
+  const headers = Object.entries(options.headers ?? {})
+    .map(([key, value]) => `<zeebe:header key="${attr(key)}" value="${attr(value)}"/>`)
+    .join('');
+  return `<bpmn:extensionElements><zeebe:taskDefinition type="${attr(type)}"${retries}/>${headers ? `<zeebe:taskHeaders>${headers}</zeebe:taskHeaders>` : ''}</bpmn:extensionElements>`;
+}
+
+function messageThrowDefinition(options: MessageJobOptions): string {
+  return options.messageRef ? messageDefinition(options.messageRef) : '<bpmn:messageEventDefinition/>';
 }
 
 function attr(value: string): string {

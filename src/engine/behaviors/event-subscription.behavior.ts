@@ -49,15 +49,30 @@ export class EventSubscriptionBehavior {
 
   close(subscription: Subscription): void {
     this.rt.state.removeSubscription(subscription.key);
-    this.write(subscription, subscription.kind === 'timer' ? 'CANCELED' : 'DELETED');
+    if (subscription.kind === 'timer') return this.write(subscription, 'CANCELED');
+    if (isInstanceMessageSubscription(subscription)) this.writeMessageSubscription(subscription, 'DELETED');
+    this.write(subscription, 'DELETED');
   }
 
   /** Writes the correlation / trigger record and drops a one-shot subscription. */
   consume(subscription: Subscription, messageKey = -1, variables: Record<string, unknown> = {}): void {
     if (subscription.kind === 'timer') this.write(subscription, 'TRIGGERED');
-    else if (subscription.kind === 'message') this.write(subscription, 'CORRELATED', { messageKey, variables });
+    else if (subscription.kind === 'message') this.correlated(subscription, messageKey, variables);
     else this.write(subscription, 'DELETED');
     this.rt.state.removeSubscription(subscription.key);
+  }
+
+  /**
+   * Records a message correlated to an element instance's subscription the way Zeebe's two sides
+   * do: the message side marks its subscription CORRELATING, the process side writes CORRELATED
+   * and carries on, and the message side confirms with CORRELATED once that is done.
+   */
+  correlated(subscription: Subscription, messageKey: number, variables: Record<string, unknown>): void {
+    const correlation = { messageKey, variables };
+    const instanceSubscription = isInstanceMessageSubscription(subscription);
+    if (instanceSubscription) this.writeMessageSubscription(subscription, 'CORRELATING', correlation);
+    this.write(subscription, 'CORRELATED', correlation);
+    if (instanceSubscription) this.rt.schedule(() => this.writeMessageSubscription(subscription, 'CORRELATED', correlation));
   }
 
   /**
@@ -126,6 +141,7 @@ export class EventSubscriptionBehavior {
 
   private put(subscription: Subscription, ownerKey: number): void {
     this.rt.state.putSubscription(subscription);
+    if (isInstanceMessageSubscription(subscription)) this.writeMessageSubscription(subscription, 'CREATED');
     this.write(subscription, 'CREATED');
     if (subscription.kind === 'message' && ownerKey > 0) {
       this.rt.schedule(() => this.rt.events.correlateBuffered(subscription.key));
@@ -206,9 +222,34 @@ export class EventSubscriptionBehavior {
       ...extra,
     }, pi, subscription.elementId);
   }
+
+  /**
+   * The message side of an element instance's message subscription (MESSAGE_SUBSCRIPTION), which
+   * Zeebe keeps next to the process side (PROCESS_MESSAGE_SUBSCRIPTION). One engine holds both,
+   * so both records carry the subscription's key.
+   */
+  private writeMessageSubscription(subscription: Subscription, intent: string, correlation?: { messageKey: number; variables: Record<string, unknown> }): void {
+    const pi = subscription.processInstanceKey;
+    this.rt.state.log.append('MESSAGE_SUBSCRIPTION', intent, subscription.key, this.rt.now(), {
+      processInstanceKey: pi,
+      elementInstanceKey: subscription.ownerKey,
+      bpmnProcessId: subscription.bpmnProcessId,
+      messageName: subscription.messageName,
+      correlationKey: subscription.correlationKey,
+      interrupting: subscription.interrupting,
+      messageKey: correlation?.messageKey ?? -1,
+      variables: correlation?.variables ?? {},
+      tenantId: TENANT,
+    }, pi, subscription.elementId);
+  }
 }
 
 export { messageKey };
+
+/** A message subscription of an element instance (not of a process's message start event). */
+function isInstanceMessageSubscription(subscription: Subscription): boolean {
+  return subscription.kind === 'message' && subscription.ownerKey > 0;
+}
 
 function jsonTypeName(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';

@@ -235,7 +235,7 @@ export class EventTriggerBehavior {
       return;
     }
     if (repeatable) {
-      if (subscription.kind === 'message' && subscription.ownerKey > 0) this.rt.subscriptions.write(subscription, 'CORRELATED', { messageKey, variables });
+      if (subscription.kind === 'message' && subscription.ownerKey > 0) this.rt.subscriptions.correlated(subscription, messageKey, variables);
       return;
     }
     this.rt.subscriptions.consume(subscription, messageKey, variables);
