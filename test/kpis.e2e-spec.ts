@@ -97,6 +97,22 @@ describe('KPIs and history (e2e)', () => {
   const element = (body: Body, id: string) => body.elements.find((e: Body) => e.elementId === id);
   const counts = (e: Body) => ({ entered: e.entered, completed: e.completed, inFlight: e.inFlight, dropped: e.dropped });
   const pik = (predicate: (drive: Drive) => boolean) => instances.get(DRIVES.find(predicate)!)!;
+  const kpisOf = async (journeyId: string, query = '') => (await as('owner').get(`/api/journeys/${journeyId}/kpis${query}`).expect(200)).body as Body;
+  const elementCounts = (body: Body) => body.elements.map((e: Body) => [e.elementId, counts(e)]);
+
+  /** Creates a journey through the API and deploys `xml` as its version 1. */
+  async function deployedJourney(processId: string, goal: object, xml: string): Promise<Body> {
+    const created = (await as('analyst').post('/api/journeys', { processId, name: `Journey ${processId}`, goal }).expect(201)).body;
+    await as('analyst').post(`/api/journeys/${created.id}/versions`, { bpmnXml: xml }).expect(201);
+    await as('analyst').post(`/api/journeys/${created.id}/versions/1/deploy`).expect(201);
+    return created;
+  }
+
+  /** Whether the KPI listeners reported the end of the process instance. */
+  async function ended(processInstanceKey: string): Promise<boolean> {
+    const { rows } = await db.query(`select count(*)::int as n from travesia.kpi_event where element_instance_key = $1 and phase = 'end'`, [processInstanceKey]);
+    return rows[0].n === 1;
+  }
 
   beforeAll(async () => {
     testApp = await createTestApp();
@@ -218,6 +234,122 @@ describe('KPIs and history (e2e)', () => {
       expect((await kpis('?version=1')).instances.started).toBe(13);
       const { body } = await as('analyst').get(`/api/journeys/${journey.id}/kpis?version=1`).expect(200);
       expect(body.version).toBe(1);
+    });
+  });
+
+  describe('two versions of a journey', () => {
+    /** start → one touchpoint task per name, in order → end */
+    const xmlOf = (tasks: string[], nodes = ['start', ...tasks, 'end']) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d_versions" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="kpi-versions" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    ${tasks.map((task) => `<bpmn:serviceTask id="${task}"><bpmn:extensionElements><zeebe:taskDefinition type="touchpoint.${task}"/></bpmn:extensionElements></bpmn:serviceTask>`).join('\n    ')}
+    <bpmn:endEvent id="end"/>
+    ${nodes.slice(1).map((target, i) => `<bpmn:sequenceFlow id="to_${target}" sourceRef="${nodes[i]}" targetRef="${target}"/>`).join('\n    ')}
+  </bpmn:process>
+</bpmn:definitions>`;
+
+    it('should count each version by what ran on it, the live one by default', async () => {
+      // given: version 1 (start → push → end) with three instances, two of them through
+      const versioned = await deployedJourney('kpi-versions', { type: 'end_event', endEventId: 'end' }, xmlOf(['push']));
+      const onV1: string[] = [];
+      for (let i = 0; i < 3; i++) onV1.push(String((await zeebe.createProcessInstance({ bpmnProcessId: 'kpi-versions', variables: { customerId: `cust-v1-${i}` } })).processInstanceKey));
+      const pushesV1 = await activateAll('touchpoint.push', 3);
+      const late = pushesV1.find((job) => String(job.processInstanceKey) === onV1[2])!;
+      for (const job of pushesV1.filter((job) => job !== late)) await zeebe.completeJob({ jobKey: job.key, variables: {} });
+
+      // when: version 2 (start → push → letter → end) goes live, two instances run on it (one through,
+      // one waiting at the letter), and the last instance of version 1 goes on only then
+      await as('analyst').post(`/api/journeys/${versioned.id}/versions`, { bpmnXml: xmlOf(['push', 'letter']) }).expect(201);
+      await as('analyst').post(`/api/journeys/${versioned.id}/versions/2/deploy`).expect(201);
+      const onV2: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const created = await zeebe.createProcessInstance({ bpmnProcessId: 'kpi-versions', variables: { customerId: `cust-v2-${i}` } });
+        expect(created.version).toBe(2);
+        onV2.push(String(created.processInstanceKey));
+      }
+      for (const job of await activateAll('touchpoint.push', 2)) await zeebe.completeJob({ jobKey: job.key, variables: {} });
+      const letters = await activateAll('touchpoint.letter', 2);
+      await zeebe.completeJob({ jobKey: letters.find((job) => String(job.processInstanceKey) === onV2[0])!.key, variables: {} });
+      await zeebe.completeJob({ jobKey: late.key, variables: {} });
+      await until('the instances to end', async () => (await Promise.all([...onV1, onV2[0]].map(ended))).every(Boolean), (done) => done);
+
+      // then
+      const v1 = await kpisOf(versioned.id, '?version=1');
+      const live = await kpisOf(versioned.id);
+      expect(v1).toMatchObject({ version: 1, instances: { started: 3, completed: 3, terminated: 0, active: 0, converted: 3, conversionRate: 1 } });
+      expect(elementCounts(v1)).toEqual([
+        ['start', { entered: 3, completed: 3, inFlight: 0, dropped: 0 }],
+        ['push', { entered: 3, completed: 3, inFlight: 0, dropped: 0 }],
+        ['end', { entered: 3, completed: 3, inFlight: 0, dropped: 0 }],
+      ]);
+      expect(live).toMatchObject({ version: 2, instances: { started: 2, completed: 1, terminated: 0, active: 1, converted: 1, conversionRate: 1 / 2 } });
+      expect(elementCounts(live)).toEqual([
+        ['start', { entered: 2, completed: 2, inFlight: 0, dropped: 0 }],
+        ['push', { entered: 2, completed: 2, inFlight: 0, dropped: 0 }],
+        ['letter', { entered: 2, completed: 1, inFlight: 1, dropped: 0 }],
+        ['end', { entered: 1, completed: 1, inFlight: 0, dropped: 0 }],
+      ]);
+      expect(await kpisOf(versioned.id, '?version=2')).toEqual(live);
+    });
+  });
+
+  describe('a journey whose goal is a message', () => {
+    it('should count as converted the instances that completed an element catching the goal message', async () => {
+      // given: start → remind (touchpoint; an order interrupts it: paid → thanked_early)
+      //              → ordered (waits for the order) → thanked
+      const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d_order_goal" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:message id="order" name="order.placed"><bpmn:extensionElements><zeebe:subscription correlationKey="=customerId"/></bpmn:extensionElements></bpmn:message>
+  <bpmn:process id="kpi-order-goal" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:serviceTask id="remind"><bpmn:extensionElements><zeebe:taskDefinition type="touchpoint.reminder"/></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:boundaryEvent id="paid" attachedToRef="remind"><bpmn:messageEventDefinition messageRef="order"/></bpmn:boundaryEvent>
+    <bpmn:intermediateCatchEvent id="ordered"><bpmn:messageEventDefinition messageRef="order"/></bpmn:intermediateCatchEvent>
+    <bpmn:endEvent id="thanked_early"/>
+    <bpmn:endEvent id="thanked"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="remind"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="remind" targetRef="ordered"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="paid" targetRef="thanked_early"/>
+    <bpmn:sequenceFlow id="f4" sourceRef="ordered" targetRef="thanked"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+      const ordering = await deployedJourney('kpi-order-goal', { type: 'message', messageName: 'order.placed' }, xml);
+      const customers = ['cust-pays-early', 'cust-pays', 'cust-waits', 'cust-leaves'];
+      const keyOf: Record<string, string> = {};
+      for (const customerId of customers) {
+        keyOf[customerId] = String((await zeebe.createProcessInstance({ bpmnProcessId: 'kpi-order-goal', variables: { customerId } })).processInstanceKey);
+      }
+      const reminders = await activateAll('touchpoint.reminder', customers.length);
+      const order = (eventId: string, customerId: string) =>
+        as('client').post('/api/events', { eventId, type: 'order.placed', customerId, occurredAt: new Date().toISOString() }).expect(201);
+      const waitingAtOrdered = async () =>
+        (await db.query(`select count(*)::int as n from travesia.kpi_event where journey_id = $1 and element_id = 'ordered' and phase = 'start'`, [ordering.id])).rows[0].n as number;
+
+      // when: one customer orders during the reminder; of the others, reminded, one orders, one is cancelled, one still waits
+      await order('goal-order-early', 'cust-pays-early');
+      await until('the early order to end its instance', () => ended(keyOf['cust-pays-early']), (done) => done);
+      for (const job of reminders.filter((job) => String(job.processInstanceKey) !== keyOf['cust-pays-early'])) await zeebe.completeJob({ jobKey: job.key, variables: {} });
+      await until('the reminded instances to wait for the order', waitingAtOrdered, (n) => n === 3);
+      await order('goal-order-late', 'cust-pays');
+      await zeebe.cancelProcessInstance(keyOf['cust-leaves']);
+      await until('the ordering instance to end', () => ended(keyOf['cust-pays']), (done) => done);
+
+      // then
+      const body = await kpisOf(ordering.id);
+      expect(body).toMatchObject({
+        goal: { type: 'message', messageName: 'order.placed' },
+        goalElementIds: ['paid', 'ordered'],
+        instances: { started: 4, completed: 2, terminated: 1, active: 1, converted: 2, conversionRate: 2 / 4 },
+      });
+      expect(elementCounts(body)).toEqual([
+        ['start', { entered: 4, completed: 4, inFlight: 0, dropped: 0 }],
+        ['remind', { entered: 4, completed: 3, inFlight: 0, dropped: 1 }],
+        ['paid', { entered: 1, completed: 1, inFlight: 0, dropped: 0 }],
+        ['ordered', { entered: 3, completed: 1, inFlight: 1, dropped: 1 }],
+        ['thanked_early', { entered: 1, completed: 1, inFlight: 0, dropped: 0 }],
+        ['thanked', { entered: 1, completed: 1, inFlight: 0, dropped: 0 }],
+      ]);
     });
   });
 
@@ -399,6 +531,69 @@ describe('KPIs and history (e2e)', () => {
       expect(body.state).toBe('terminated');
       expect(body.steps.at(-1)).toMatchObject({ elementId: 'email_a', state: 'terminated' });
       expect(body.touchpoints).toEqual([expect.objectContaining({ jobType: 'touchpoint.email', state: 'canceled' })]);
+    });
+
+    it('should show a touchpoint job that failed with no retries left as an incident, resolved once retried', async () => {
+      // given: start → ping (touchpoint.webhook) → end, its job failed for good
+      const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d_incident" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="kpi-incident" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:serviceTask id="ping" name="Call the webhook"><bpmn:extensionElements><zeebe:taskDefinition type="touchpoint.webhook" retries="2"/></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:endEvent id="end"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="ping"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="ping" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+      await deployedJourney('kpi-incident', { type: 'end_event', endEventId: 'end' }, xml);
+      const key = String((await zeebe.createProcessInstance({ bpmnProcessId: 'kpi-incident', variables: { customerId: 'cust-incident' } })).processInstanceKey);
+      const [job] = await activateAll('touchpoint.webhook', 1);
+      await zeebe.failJob({ jobKey: job.key, retries: 1, errorMessage: 'webhook answered 503', retryBackOff: 0 });
+      const [again] = await activateAll('touchpoint.webhook', 1);
+      await zeebe.failJob({ jobKey: again.key, retries: 0, errorMessage: 'webhook answered 500', retryBackOff: 0 });
+
+      // when
+      const timeline = async () => (await as('owner').get(`/api/instances/${key}/timeline`).expect(200)).body as Body;
+      const body = await until('the incident', timeline, (read) => read.incidents.length === 1);
+
+      // then
+      const ping = body.steps.find((step: Body) => step.elementId === 'ping');
+      expect(body.state).toBe('active');
+      expect(ping).toMatchObject({ state: 'active', leftAt: null });
+      expect(body.incidents).toEqual([
+        {
+          incidentKey: expect.stringMatching(/^\d+$/),
+          errorType: 'JOB_NO_RETRIES',
+          errorMessage: 'webhook answered 500',
+          elementId: 'ping',
+          elementInstanceKey: ping.elementInstanceKey,
+          jobKey: String(job.key),
+          createdAt: expect.any(String),
+          resolvedAt: null,
+        },
+      ]);
+      expect(body.touchpoints).toEqual([
+        expect.objectContaining({
+          elementId: 'ping',
+          channel: 'webhook',
+          jobKey: String(job.key),
+          state: 'failed',
+          retries: 0,
+          errors: [
+            { at: expect.any(String), code: null, message: 'webhook answered 503', retriesLeft: 1 },
+            { at: expect.any(String), code: null, message: 'webhook answered 500', retriesLeft: 0 },
+          ],
+        }),
+      ]);
+
+      // and when the incident is retried and the job then completes
+      await as('owner').post(`/api/incidents/${body.incidents[0].incidentKey}/retry`, {}).expect(200);
+      const [retried] = await activateAll('touchpoint.webhook', 1);
+      await zeebe.completeJob({ jobKey: retried.key, variables: {} });
+      const after = await until('the instance to complete', timeline, (read) => read.state === 'completed');
+      expect(after.incidents).toEqual([{ ...body.incidents[0], resolvedAt: expect.any(String) }]);
+      expect(Date.parse(after.incidents[0].resolvedAt)).toBeGreaterThanOrEqual(Date.parse(body.incidents[0].createdAt));
+      expect(after.touchpoints).toEqual([expect.objectContaining({ state: 'completed', errors: body.touchpoints[0].errors })]);
     });
 
     it('should answer 404 for an unknown instance and 400 for a bad key', async () => {
