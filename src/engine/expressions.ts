@@ -9,7 +9,8 @@ export interface ExpressionLanguage {
   check(source: string): string | null;
   evaluate(source: string, context: Record<string, unknown>): EvaluationResult;
   evaluateCondition(source: string, context: Record<string, unknown>): EvaluationResult<boolean>;
-  evaluateString(source: string, context: Record<string, unknown>): EvaluationResult<string>;
+  /** `strict`: only a string is a string (job types); else numbers and booleans are stringified (correlation keys). */
+  evaluateString(source: string, context: Record<string, unknown>, options?: { strict?: boolean }): EvaluationResult<string>;
   evaluateNumber(source: string, context: Record<string, unknown>): EvaluationResult<number>;
   evaluateList(source: string, context: Record<string, unknown>): EvaluationResult<unknown[]>;
 }

@@ -22,6 +22,7 @@ import { broadcastSignal, publishMessage } from './handlers/message.handlers';
 import { topology } from './handlers/topology.handler';
 import { unimplemented } from './handlers/unimplemented.handler';
 import { loadGatewayService } from './proto';
+import { refuseOversizedRequests, TRANSPORT_CEILING_FACTOR, withRequestSizeLimit } from './request-size-limit';
 
 export interface GatewayOptions {
   host: string;
@@ -67,11 +68,12 @@ export class GatewayServer {
   async start(): Promise<void> {
     const maxMessageSize = this.options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
     const server = new grpc.Server({
-      'grpc.max_receive_message_length': maxMessageSize,
+      // Requests over maxMessageSize are refused by refuseOversizedRequests, with a better message.
+      'grpc.max_receive_message_length': maxMessageSize * TRANSPORT_CEILING_FACTOR,
       'grpc.max_send_message_length': maxMessageSize,
       'grpc.keepalive_permit_without_calls': 1,
       'grpc.http2.min_ping_interval_without_data_ms': 5000,
-      interceptors: [advertiseIdentityEncoding],
+      interceptors: [refuseOversizedRequests(maxMessageSize), advertiseIdentityEncoding],
     });
     this.boundPort = await new Promise<number>((resolve, reject) =>
       server.bindAsync(`${this.options.host}:${this.options.port}`, grpc.ServerCredentials.createInsecure(), (error, port) =>
@@ -107,7 +109,7 @@ export class GatewayServer {
       MigrateProcessInstance: unimplemented('MIGRATE_PROCESS_INSTANCE', 'process instance migration')(ctx),
       DeleteResource: unimplemented('DELETE_RESOURCE', 'deleting resources')(ctx),
     };
-    server.addService(loadGatewayService(), handlers as unknown as grpc.UntypedServiceImplementation);
+    server.addService(withRequestSizeLimit(loadGatewayService(), maxMessageSize), handlers as unknown as grpc.UntypedServiceImplementation);
     this.server = server;
   }
 

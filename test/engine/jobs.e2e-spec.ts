@@ -338,6 +338,163 @@ describe('jobs (Zeebe gRPC)', () => {
     });
   });
 
+  describe('commands on a job in the wrong state', () => {
+    it('should reject FailJob on a job nobody activated with FAILED_PRECONDITION and leave the job as it was', async () => {
+      // given
+      const type = unique('fail-unactivated');
+      const [processInstanceKey] = await instancesOf(type);
+      const created = await waitForRecord(h.db, { processInstanceKey, valueType: 'JOB', intent: 'CREATED' });
+      // when
+      const error = await grpcError(() => h.zeebe.failJob({ jobKey: created.key, retries: 0, errorMessage: 'too early', retryBackOff: 0 }));
+      // then
+      expect(error.code).toBe(9);
+      expect(error.details).toBe(
+        `Command 'FAIL' rejected with code 'INVALID_STATE': Expected to fail job with key '${created.key}', but it is in state 'ACTIVATABLE'`,
+      );
+      expect(await records(h.db, { processInstanceKey, valueType: 'INCIDENT' })).toEqual([]);
+      const job = await activateOne(h, type, { requestTimeout: -1 });
+      expect(job.key).toBe(created.key);
+      expect(job.retries).toBe(3);
+    });
+
+    it.each<[string, string, (job: Job) => Promise<unknown>]>([
+      ['JOB_NO_RETRIES', 'FAILED', (job) => h.zeebe.failJob({ jobKey: job.key, retries: 0, errorMessage: 'mailbox full', retryBackOff: 0 })],
+      ['UNHANDLED_ERROR_EVENT', 'ERROR_THROWN', (job) => h.zeebe.throwError({ jobKey: job.key, errorCode: 'NOBODY_CATCHES', errorMessage: 'x' })],
+    ])('should reject CompleteJob on a job whose %s incident is open with FAILED_PRECONDITION', async (errorType, state, raiseIncident) => {
+      // given
+      const type = unique('complete-incident');
+      const [processInstanceKey] = await instancesOf(type);
+      const job = await activateOne(h, type);
+      await raiseIncident(job);
+      const incident = await waitForRecord(h.db, { processInstanceKey, valueType: 'INCIDENT', intent: 'CREATED' });
+      expect(incident.value.errorType).toBe(errorType);
+      // when
+      const error = await grpcError(() => h.zeebe.completeJob({ jobKey: job.key, variables: { late: true } }));
+      // then
+      expect(error.code).toBe(9);
+      expect(error.details).toBe(
+        `Command 'COMPLETE' rejected with code 'INVALID_STATE': Expected to complete job with key '${job.key}', but it is in state '${state}'`,
+      );
+      expect(await records(h.db, { processInstanceKey, valueType: 'JOB', intent: 'COMPLETED' })).toEqual([]);
+      expect(await records(h.db, { processInstanceKey, valueType: 'VARIABLE' })).toEqual([]);
+      expect(await records(h.db, { processInstanceKey, valueType: 'INCIDENT', intent: 'RESOLVED' })).toEqual([]);
+    });
+
+    it('should reject ResolveIncident on an incident that is already resolved with NOT_FOUND', async () => {
+      // given an incident resolved once
+      const type = unique('resolve-twice');
+      const [processInstanceKey] = await instancesOf(type);
+      const job = await activateOne(h, type);
+      await h.zeebe.failJob({ jobKey: job.key, retries: 0, errorMessage: 'boom', retryBackOff: 0 });
+      const incident = await waitForRecord(h.db, { processInstanceKey, valueType: 'INCIDENT', intent: 'CREATED' });
+      await h.zeebe.updateJobRetries({ jobKey: job.key, retries: 1 });
+      await h.zeebe.resolveIncident({ incidentKey: incident.key });
+      // when
+      const error = await grpcError(() => h.zeebe.resolveIncident({ incidentKey: incident.key }));
+      // then
+      expect(error.code).toBe(5);
+      expect(error.details).toBe(
+        `Command 'RESOLVE' rejected with code 'NOT_FOUND': Expected to resolve incident with key '${incident.key}', but no such incident was found`,
+      );
+      expect(await records(h.db, { processInstanceKey, valueType: 'INCIDENT', intent: 'RESOLVED' })).toHaveLength(1);
+      const again = await activateOne(h, type, { requestTimeout: -1 });
+      await h.zeebe.completeJob({ jobKey: again.key, variables: {} });
+      await waitForInstanceEnd(h.db, processInstanceKey);
+    });
+  });
+
+  describe('expression failures', () => {
+    /** Starts start → task(type, retries) → end; returns the instance and the incident raised on the task. */
+    async function incidentOnTask(type: string, retries: string | undefined, variables: JSONDoc) {
+      const id = unique('feel-incident');
+      await deploy(h, oneTaskProcess(id, type, retries ? { retries } : {}), `${id}.bpmn`);
+      const { processInstanceKey } = await h.zeebe.createProcessInstance({ bpmnProcessId: id, variables });
+      const incident = await waitForRecord(h.db, { processInstanceKey, valueType: 'INCIDENT', intent: 'CREATED' });
+      return { processInstanceKey, incident };
+    }
+
+    it.each<[string, string, JSONDoc, string]>([
+      ['evaluates to a number', '=channel', { channel: 42 }, "Expected result of the expression 'channel' to be 'STRING', but was 'NUMBER'."],
+      [
+        'evaluates to null',
+        '="notify-" + channel',
+        {},
+        'Expected result of the expression \'"notify-" + channel\' to be \'STRING\', but was \'NULL\'. The evaluation reported the following warnings:\n[NO_VARIABLE_FOUND]',
+      ],
+      [
+        'fails to evaluate',
+        '=assert(channel, channel != null, "channel is required")',
+        {},
+        'failed to evaluate expression \'assert(channel, channel != null, "channel is required")\': channel is required',
+      ],
+    ])('should raise an EXTRACT_VALUE_ERROR incident when the FEEL job type %s and create the job once fixed and resolved', async (_, type, variables, message) => {
+      // given
+      const channel = unique('channel');
+      const { processInstanceKey, incident } = await incidentOnTask(type, undefined, variables);
+      // then the task waits, without a job, for the incident
+      expect(incident.value).toMatchObject({ errorType: 'EXTRACT_VALUE_ERROR', elementId: 'task', jobKey: -1 });
+      expect(incident.value.errorMessage.startsWith(message)).toBe(true);
+      const rows = await instanceRecords(h.db, processInstanceKey);
+      expect(rows.filter((r) => r.valueType === 'JOB')).toEqual([]);
+      expect(rows.filter((r) => r.elementId === 'task').map((r) => r.intent)).toEqual(['ELEMENT_ACTIVATING', 'CREATED']);
+      expect(incident.value.elementInstanceKey).toBe(Number(rows.find((r) => r.elementId === 'task')!.key));
+      // when the variables are fixed and the incident resolved
+      await h.zeebe.setVariables({ elementInstanceKey: processInstanceKey, variables: { channel }, local: false });
+      await h.zeebe.resolveIncident({ incidentKey: incident.key });
+      // then the job is created with the evaluated type and the instance goes on
+      const expectedType = type.startsWith('="notify-"') ? `notify-${channel}` : channel;
+      const job = await activateOne(h, expectedType);
+      expect(job.elementId).toBe('task');
+      await h.zeebe.completeJob({ jobKey: job.key, variables: {} });
+      expect((await waitForInstanceEnd(h.db, processInstanceKey)).intent).toBe('ELEMENT_COMPLETED');
+      expect(await records(h.db, { processInstanceKey, valueType: 'INCIDENT', intent: 'RESOLVED' })).toHaveLength(1);
+    });
+
+    it.each<[string, string, JSONDoc, string]>([
+      [
+        'evaluates to null',
+        '=attempts + 1',
+        {},
+        "Expected result of the expression 'attempts + 1' to be 'NUMBER', but was 'NULL'. The evaluation reported the following warnings:\n[NO_VARIABLE_FOUND]",
+      ],
+      ['evaluates to a string', '=attempts', { attempts: 'three' }, "Expected result of the expression 'attempts' to be 'NUMBER', but was 'STRING'."],
+      [
+        'fails to evaluate',
+        '=assert(attempts, attempts > 0, "attempts must be positive")',
+        { attempts: 0 },
+        'failed to evaluate expression \'assert(attempts, attempts > 0, "attempts must be positive")\': attempts must be positive',
+      ],
+    ])('should raise an EXTRACT_VALUE_ERROR incident when the FEEL retries %s and create the job once fixed and resolved', async (_, retries, variables, message) => {
+      // given
+      const type = unique('feel-retries');
+      const { processInstanceKey, incident } = await incidentOnTask(type, retries, variables);
+      // then
+      expect(incident.value).toMatchObject({ errorType: 'EXTRACT_VALUE_ERROR', elementId: 'task', jobKey: -1 });
+      expect(incident.value.errorMessage.startsWith(message)).toBe(true);
+      expect(await activateNow(h, type)).toEqual([]);
+      // when
+      await h.zeebe.setVariables({ elementInstanceKey: processInstanceKey, variables: { attempts: 4 }, local: false });
+      await h.zeebe.resolveIncident({ incidentKey: incident.key });
+      // then
+      const job = await activateOne(h, type);
+      expect(job.retries).toBe(retries === '=attempts + 1' ? 5 : 4);
+      await h.zeebe.completeJob({ jobKey: job.key, variables: {} });
+      expect((await waitForInstanceEnd(h.db, processInstanceKey)).intent).toBe('ELEMENT_COMPLETED');
+    });
+
+    it('should raise a new incident when the incident is resolved without fixing the variables', async () => {
+      // given
+      const { processInstanceKey, incident } = await incidentOnTask('=channel', undefined, {});
+      // when
+      await h.zeebe.resolveIncident({ incidentKey: incident.key });
+      // then
+      const incidents = await instanceRecords(h.db, processInstanceKey, { valueType: 'INCIDENT' });
+      expect(incidents.map((r) => r.intent)).toEqual(['CREATED', 'RESOLVED', 'CREATED']);
+      expect(incidents[2].key).not.toBe(incident.key);
+      expect(incidents[2].value).toMatchObject({ errorType: 'EXTRACT_VALUE_ERROR', errorMessage: incident.value.errorMessage, elementId: 'task' });
+    });
+  });
+
   describe('records', () => {
     async function runOneTaskInstance(): Promise<{ processInstanceKey: string; job: Job }> {
       const type = unique('order');

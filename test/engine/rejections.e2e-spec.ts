@@ -1,6 +1,6 @@
 import { oneTaskProcess, processBuilder } from '../helpers/bpmn';
 import { startEngineHarness, type EngineHarness } from '../helpers/engine-harness';
-import { activateOne, completeOne, deploy, grpcError, unique } from '../helpers/jobs';
+import { activateOne, completeOne, deploy, grpcError, unique, type Job } from '../helpers/jobs';
 import { rawGatewayClient, rejectionOf, type RawGatewayClient } from '../helpers/raw-gateway-client';
 import { records, waitForInstanceEnd, waitForRecord } from '../helpers/records';
 
@@ -47,6 +47,15 @@ describe('rejections (Zeebe gRPC)', () => {
     const { processInstanceKey } = await h.zeebe.createProcessInstance({ bpmnProcessId: id, variables: {} });
     const job = await activateOne(h, type);
     return { processInstanceKey, job };
+  }
+
+  /** Variables over the gateway's 4 MB limit once wrapped in a request message. */
+  const huge = () => JSON.stringify({ blob: 'x'.repeat(4 * 1024 * 1024 + 10) });
+
+  function expectTooLarge(error: { code: number; details: string }, rpc: string): void {
+    expect(error.code).toBe(RESOURCE_EXHAUSTED);
+    expect(error.details).toMatch(new RegExp(`^Expected the ${rpc} request to be at most 4194304 bytes \\(4 MB\\), but it was 41943\\d\\d bytes; `));
+    expect(error.details).toContain('keep large data outside the process and pass a reference to it in the variables');
   }
 
   describe('CreateProcessInstance', () => {
@@ -159,11 +168,10 @@ describe('rejections (Zeebe gRPC)', () => {
     it('should refuse variables over 4 MB with RESOURCE_EXHAUSTED and keep serving', async () => {
       // given
       const { id, type } = await deployOneTask();
-      const huge = JSON.stringify({ blob: 'x'.repeat(4 * 1024 * 1024 + 10) });
       // when
-      const error = await rejectionOf(raw.call('CreateProcessInstance', { bpmnProcessId: id, version: -1, variables: huge }));
+      const error = await rejectionOf(raw.call('CreateProcessInstance', { bpmnProcessId: id, version: -1, variables: huge() }));
       // then
-      expect(error.code).toBe(RESOURCE_EXHAUSTED);
+      expectTooLarge(error, 'CreateProcessInstance');
       const { processInstanceKey } = await h.zeebe.createProcessInstance({ bpmnProcessId: id, variables: { small: true } });
       await completeOne(h, type);
       await waitForInstanceEnd(h.db, processInstanceKey);
@@ -202,6 +210,104 @@ describe('rejections (Zeebe gRPC)', () => {
       // then
       expect(error.code).toBe(INVALID_ARGUMENT);
       expect(error.details).toBe("Property 'variables' is invalid: Expected document to be a root level object, but was 'STRING'");
+    });
+
+    /** Each command called with `variables` on fresh entities; `afterwards` shows the engine still takes it (for ThrowError: the job stayed activated). */
+    let job: Job;
+    let processId: string;
+    const commands: Record<string, { call(variables: string): Promise<unknown>; afterwards(): Promise<unknown> }> = {
+      ThrowError: {
+        call: async (variables) => {
+          job = (await activatedJob()).job;
+          return raw.call('ThrowError', { jobKey: job.key, errorCode: 'E1', errorMessage: 'x', variables });
+        },
+        // the rejected ThrowError left the job activated
+        afterwards: () => h.zeebe.completeJob({ jobKey: job.key, variables: {} }),
+      },
+      PublishMessage: {
+        call: (variables) => raw.call('PublishMessage', { name: unique('msg'), correlationKey: 'k-1', timeToLive: '0', messageId: '', variables }),
+        afterwards: () => h.zeebe.publishMessage({ name: unique('msg'), correlationKey: 'k-1', timeToLive: 0, variables: { fine: true } }),
+      },
+      CreateProcessInstanceWithResult: {
+        call: async (variables) => {
+          processId = (await deployOneTask()).id;
+          return raw.call('CreateProcessInstanceWithResult', { request: { bpmnProcessId: processId, version: -1, variables }, requestTimeout: '2000' });
+        },
+        afterwards: async () => {
+          expect((await records(h.db, { valueType: 'PROCESS_INSTANCE_CREATION' })).filter((r) => r.value.bpmnProcessId === processId)).toEqual([]);
+          return h.zeebe.createProcessInstance({ bpmnProcessId: processId, variables: { fine: true } });
+        },
+      },
+    };
+
+    it.each([
+      ['ThrowError', '[1,2]', "Property 'variables' is invalid: Expected document to be a root level object, but was 'ARRAY'"],
+      ['ThrowError', '7', "Property 'variables' is invalid: Expected document to be a root level object, but was 'INTEGER'"],
+      ['ThrowError', '{"a":', 'Invalid JSON value: {"a":'],
+      ['PublishMessage', '["a"]', "Property 'variables' is invalid: Expected document to be a root level object, but was 'ARRAY'"],
+      ['PublishMessage', '3.5', "Property 'variables' is invalid: Expected document to be a root level object, but was 'FLOAT'"],
+      ['PublishMessage', 'not json', 'Invalid JSON value: not json'],
+      ['CreateProcessInstanceWithResult', '[]', "Property 'variables' is invalid: Expected document to be a root level object, but was 'ARRAY'"],
+      ['CreateProcessInstanceWithResult', '12', "Property 'variables' is invalid: Expected document to be a root level object, but was 'INTEGER'"],
+      ['CreateProcessInstanceWithResult', "{'a': 1}", "Invalid JSON value: {'a': 1}"],
+    ])('should reject %s variables %s with INVALID_ARGUMENT and accept the command right afterwards', async (command, variables, message) => {
+      // when
+      const error = await rejectionOf(commands[command].call(variables));
+      // then
+      expect(error.code).toBe(INVALID_ARGUMENT);
+      expect(error.details.startsWith(message)).toBe(true);
+      await commands[command].afterwards();
+    });
+  });
+
+  describe('huge requests', () => {
+    it('should refuse CompleteJob variables over 4 MB with RESOURCE_EXHAUSTED and keep the job completable', async () => {
+      // given
+      const { processInstanceKey, job } = await activatedJob();
+      // when
+      const error = await rejectionOf(raw.call('CompleteJob', { jobKey: job.key, variables: huge() }));
+      // then
+      expectTooLarge(error, 'CompleteJob');
+      await h.zeebe.completeJob({ jobKey: job.key, variables: { small: true } });
+      expect((await waitForInstanceEnd(h.db, processInstanceKey)).intent).toBe('ELEMENT_COMPLETED');
+      expect(await records(h.db, { processInstanceKey, valueType: 'VARIABLE' })).toHaveLength(1);
+    });
+
+    it('should refuse SetVariables over 4 MB with RESOURCE_EXHAUSTED and set nothing', async () => {
+      // given
+      const { processInstanceKey } = await activatedJob();
+      // when
+      const error = await rejectionOf(raw.call('SetVariables', { elementInstanceKey: processInstanceKey, variables: huge(), local: false }));
+      // then
+      expectTooLarge(error, 'SetVariables');
+      expect(await records(h.db, { processInstanceKey, valueType: 'VARIABLE_DOCUMENT' })).toEqual([]);
+      await h.zeebe.setVariables({ elementInstanceKey: processInstanceKey, variables: { small: true }, local: false });
+      await waitForRecord(h.db, { processInstanceKey, valueType: 'VARIABLE', intent: 'CREATED' });
+    });
+
+    it('should refuse PublishMessage variables over 4 MB with RESOURCE_EXHAUSTED and keep publishing', async () => {
+      // given
+      const name = unique('huge-message');
+      // when
+      const error = await rejectionOf(raw.call('PublishMessage', { name, correlationKey: 'k', timeToLive: '60000', messageId: '', variables: huge() }));
+      // then
+      expectTooLarge(error, 'PublishMessage');
+      expect((await records(h.db, { valueType: 'MESSAGE' })).filter((r) => r.value.name === name)).toEqual([]);
+      const published = await h.zeebe.publishMessage({ name, correlationKey: 'k', timeToLive: 60_000, variables: { small: true } });
+      expect(published.key).toMatch(/^\d+$/);
+    });
+
+    it('should cut off a request of more than four times the limit at the transport with RESOURCE_EXHAUSTED and keep serving', async () => {
+      // given
+      const { processInstanceKey, job } = await activatedJob();
+      const enormous = JSON.stringify({ blob: 'x'.repeat(16 * 1024 * 1024 + 10) });
+      // when
+      const error = await rejectionOf(raw.call('CompleteJob', { jobKey: job.key, variables: enormous }));
+      // then
+      expect(error.code).toBe(RESOURCE_EXHAUSTED);
+      expect(error.details).toMatch(/^Received message larger than max \(\d+ vs 16777216\)$/);
+      await h.zeebe.completeJob({ jobKey: job.key, variables: {} });
+      expect((await waitForInstanceEnd(h.db, processInstanceKey)).intent).toBe('ELEMENT_COMPLETED');
     });
   });
 
@@ -267,6 +373,19 @@ describe('rejections (Zeebe gRPC)', () => {
         `Command 'UPDATE_RETRIES' rejected with code 'INVALID_ARGUMENT': Expected to update retries for job with key '${job.key}' with a positive amount of retries, but the amount given was '0'`,
       );
     });
+
+    it('should reject UpdateJobRetries with negative retries with INVALID_ARGUMENT and keep the retries', async () => {
+      // given
+      const { processInstanceKey, job } = await activatedJob();
+      // when
+      const error = await grpcError(() => h.zeebe.updateJobRetries({ jobKey: job.key, retries: -2 }));
+      // then
+      expect(error.code).toBe(INVALID_ARGUMENT);
+      expect(error.details).toBe(
+        `Command 'UPDATE_RETRIES' rejected with code 'INVALID_ARGUMENT': Expected to update retries for job with key '${job.key}' with a positive amount of retries, but the amount given was '-2'`,
+      );
+      expect(await records(h.db, { processInstanceKey, valueType: 'JOB', intent: 'RETRIES_UPDATED' })).toEqual([]);
+    });
   });
 
   describe('ActivateJobs and StreamActivatedJobs', () => {
@@ -297,6 +416,31 @@ describe('rejections (Zeebe gRPC)', () => {
       expect(messages).toEqual([]);
       expect(error?.code).toBe(INVALID_ARGUMENT);
       expect(error?.details).toBe('Expected to stream activated jobs with type to be present, but it was blank');
+    });
+
+    it('should reject StreamActivatedJobs with a blank worker with INVALID_ARGUMENT', async () => {
+      // when
+      const { messages, error } = await raw.collect('StreamActivatedJobs', { type: unique('stream'), worker: '  ', timeout: '10000' }, 2000);
+      // then
+      expect(messages).toEqual([]);
+      expect(error?.code).toBe(INVALID_ARGUMENT);
+      expect(error?.details).toBe('Expected to stream activated jobs with worker to be present, but it was blank');
+    });
+
+    it.each([
+      ['0', 0],
+      ['-5000', -5000],
+    ])('should reject StreamActivatedJobs with timeout %s with INVALID_ARGUMENT and push no job', async (timeout, shown) => {
+      // given a job the stream would get
+      const { id, type } = await deployOneTask();
+      await h.zeebe.createProcessInstance({ bpmnProcessId: id, variables: {} });
+      // when
+      const { messages, error } = await raw.collect('StreamActivatedJobs', { type, worker: 'w', timeout }, 2000);
+      // then
+      expect(messages).toEqual([]);
+      expect(error?.code).toBe(INVALID_ARGUMENT);
+      expect(error?.details).toBe(`Expected to stream activated jobs with timeout to be greater than zero, but it was ${shown}`);
+      expect((await activateOne(h, type)).type).toBe(type);
     });
   });
 

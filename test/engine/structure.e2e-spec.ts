@@ -226,6 +226,62 @@ describe('process structure through the Zeebe client', () => {
     });
   });
 
+  describe('job-based tasks', () => {
+    const HEADERS = { channel: 'email', template: 'welcome' };
+    const withJobType = (kind: string) => (type: string) =>
+      `<bpmn:${kind} id="x"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" retries="5"/>` +
+      '<zeebe:taskHeaders><zeebe:header key="channel" value="email"/><zeebe:header key="template" value="welcome"/></zeebe:taskHeaders>' +
+      `</bpmn:extensionElements></bpmn:${kind}>`;
+    // A job worker user task: Zeebe's fixed job type and one retry; the assignment goes into headers.
+    const userTask = () =>
+      '<bpmn:userTask id="x"><bpmn:extensionElements>' +
+      '<zeebe:assignmentDefinition assignee="anna" candidateGroups="sales, marketing"/>' +
+      '<zeebe:taskHeaders><zeebe:header key="form" value="consent-v2"/></zeebe:taskHeaders>' +
+      '</bpmn:extensionElements></bpmn:userTask>';
+
+    it.each<[string, string, (type: string) => string, string | undefined, number, Record<string, string>]>([
+      ['a send task', 'SEND_TASK', withJobType('sendTask'), undefined, 5, HEADERS],
+      ['a script task with a job type', 'SCRIPT_TASK', withJobType('scriptTask'), undefined, 5, HEADERS],
+      ['a business rule task with a job type', 'BUSINESS_RULE_TASK', withJobType('businessRuleTask'), undefined, 5, HEADERS],
+      [
+        'a user task without zeebe:userTask',
+        'USER_TASK',
+        userTask,
+        'io.camunda.zeebe:userTask',
+        1,
+        { form: 'consent-v2', 'io.camunda.zeebe:assignee': 'anna', 'io.camunda.zeebe:candidateGroups': '["sales","marketing"]' },
+      ],
+    ])('should run %s as a job of its type with its headers and continue when the job completes', async (what, bpmnElementType, element, fixedType, retries, headers) => {
+      // given start → x → after → end
+      const id = unique('job-task');
+      const type = fixedType ?? unique('task-type');
+      const afterType = unique('after');
+      await deploy(h, processBuilder(id).start().raw(element(type)).serviceTask('after', { type: afterType }).end().chain('start', 'x', 'after', 'end').xml());
+      const pik = await start(id, { customer: 'c-1' });
+      // when
+      const job = await activateOne(h, type);
+      await h.zeebe.completeJob({ jobKey: job.key, variables: { outcome: what } });
+      // then the job was the task's …
+      expect(job).toMatchObject({ type, elementId: 'x', retries, variables: { customer: 'c-1' } });
+      expect(job.customHeaders).toEqual(headers);
+      const rows = await instanceRecords(h.db, pik);
+      expect(job.elementInstanceKey).toBe(activatingKey(rows, 'x'));
+      expect(rows.find((r) => r.elementId === 'x')!.bpmnElementType).toBe(bpmnElementType);
+      expect(describeRecords(rows.filter((r) => r.elementId === 'x'))).toEqual([
+        'PROCESS_INSTANCE ELEMENT_ACTIVATING x',
+        'JOB CREATED x',
+        'PROCESS_INSTANCE ELEMENT_ACTIVATED x',
+        'JOB COMPLETED x',
+        'PROCESS_INSTANCE ELEMENT_COMPLETING x',
+        'PROCESS_INSTANCE ELEMENT_COMPLETED x',
+      ]);
+      // … and completing it moved the instance on, with the job's variables
+      const after = await completeOne(h, afterType);
+      expect(after.variables).toEqual({ customer: 'c-1', outcome: what });
+      expect((await waitForInstanceEnd(h.db, pik)).intent).toBe('ELEMENT_COMPLETED');
+    });
+  });
+
   describe('pass-through elements', () => {
     it.each([
       ['a manual task', '<bpmn:manualTask id="x"/>', 'MANUAL_TASK'],

@@ -1,7 +1,7 @@
 import { startEngineHarness, type EngineHarness } from '../helpers/engine-harness';
 import { processBuilder, type TaskOptions } from '../helpers/bpmn';
 import { activateOne, completeOne, deploy, unique, setVariables, type Vars } from '../helpers/jobs';
-import { elementInstanceKey, instanceRecords, scopeVariables, waitForInstanceEnd, type RecordRow } from '../helpers/records';
+import { elementInstanceKey, instanceRecords, scopeVariables, waitForInstanceEnd, waitForRecord, type RecordRow } from '../helpers/records';
 
 describe('variables through the Zeebe client', () => {
   let h: EngineHarness;
@@ -169,6 +169,80 @@ describe('variables through the Zeebe client', () => {
     const rows = await instanceRecords(h.db, pik, { valueType: 'INCIDENT' });
     expect(rows).toEqual([]);
     expect(await scopeVariables(h.db, pik, job.elementInstanceKey)).toEqual({ m: null, n: null });
+  });
+
+  // Zeebe raises IO_MAPPING_ERROR (not EXTRACT_VALUE_ERROR) when a variable mapping fails: its
+  // ExpressionProcessor.evaluateVariableMappingExpression maps every failure to that type.
+  it('should raise an IO_MAPPING_ERROR incident on the task when an input mapping fails, and create the job once fixed and resolved', async () => {
+    // given
+    const id = unique('vars-input-fails');
+    const type = unique('work');
+    const afterType = unique('after');
+    const source = '=assert(customerId, customerId != null, "customerId is required")';
+    await deploy(h, taskThenAfter(id, type, afterType, { inputs: [[source, 'customer']] }));
+    // when
+    const pik = await start(id, { order: 'o-1' });
+    // then the task stops before its job, with an incident about the mapping
+    const incident = await waitForRecord(h.db, { processInstanceKey: pik, valueType: 'INCIDENT', intent: 'CREATED' });
+    const taskKey = await elementInstanceKey(h.db, pik, 'task');
+    expect(incident.value).toMatchObject({
+      errorType: 'IO_MAPPING_ERROR',
+      errorMessage: `failed to evaluate expression '${source.slice(1)}': customerId is required`,
+      elementId: 'task',
+      elementInstanceKey: Number(taskKey),
+      jobKey: -1,
+    });
+    const rows = await instanceRecords(h.db, pik);
+    expect(rows.filter((r) => r.elementId === 'task').map((r) => `${r.valueType} ${r.intent}`)).toEqual([
+      'PROCESS_INSTANCE ELEMENT_ACTIVATING',
+      'INCIDENT CREATED',
+    ]);
+    expect(variableEvents(rows, { root: pik })).toEqual(['CREATED order="o-1"@root']);
+    // when the variable is set and the incident resolved
+    await h.zeebe.setVariables({ elementInstanceKey: pik, variables: { customerId: 'c-7' }, local: false });
+    await h.zeebe.resolveIncident({ incidentKey: incident.key });
+    // then the mapping runs and the job sees its result
+    const job = await completeOne(h, type, {});
+    expect(job.elementInstanceKey).toBe(taskKey);
+    expect(job.variables).toEqual({ order: 'o-1', customerId: 'c-7', customer: 'c-7' });
+    await completeOne(h, afterType, {});
+    expect((await waitForInstanceEnd(h.db, pik)).intent).toBe('ELEMENT_COMPLETED');
+  });
+
+  it('should raise an IO_MAPPING_ERROR incident on the completing task when an output mapping fails, and complete it once fixed and resolved', async () => {
+    // given
+    const id = unique('vars-output-fails');
+    const type = unique('work');
+    const afterType = unique('after');
+    const source = '=assert(result, result != null, "the job returned no result")';
+    await deploy(h, taskThenAfter(id, type, afterType, { outputs: [[source, 'total']] }));
+    const pik = await start(id, {});
+    // when the job completes without the variable the mapping needs
+    const job = await completeOne(h, type, { other: 1 });
+    // then the task stays completing, with an incident about the mapping
+    const incident = await waitForRecord(h.db, { processInstanceKey: pik, valueType: 'INCIDENT', intent: 'CREATED' });
+    expect(incident.value).toMatchObject({
+      errorType: 'IO_MAPPING_ERROR',
+      errorMessage: `failed to evaluate expression '${source.slice(1)}': the job returned no result`,
+      elementId: 'task',
+      elementInstanceKey: Number(job.elementInstanceKey),
+      jobKey: -1,
+    });
+    const rows = await instanceRecords(h.db, pik);
+    expect(rows.filter((r) => r.elementId === 'task' && r.valueType === 'PROCESS_INSTANCE').map((r) => r.intent)).toEqual([
+      'ELEMENT_ACTIVATING',
+      'ELEMENT_ACTIVATED',
+      'ELEMENT_COMPLETING',
+    ]);
+    expect(variableEvents(rows, { root: pik, task: job.elementInstanceKey })).toEqual(['CREATED other=1@task']);
+    // when the result is set on the task and the incident resolved
+    await h.zeebe.setVariables({ elementInstanceKey: job.elementInstanceKey, variables: { result: 42 }, local: true });
+    await h.zeebe.resolveIncident({ incidentKey: incident.key });
+    // then the mapping runs, the task completes and only the mapped target propagates
+    const after = await activateOne(h, afterType);
+    expect(after.variables).toEqual({ total: 42 });
+    const completed = await instanceRecords(h.db, pik, { elementId: 'task', intent: 'ELEMENT_COMPLETED' });
+    expect(completed).toHaveLength(1);
   });
 
   it('should build nested objects for dotted mapping targets', async () => {

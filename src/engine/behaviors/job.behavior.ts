@@ -12,7 +12,7 @@ export class JobBehavior {
   /** Evaluates the job type and retries of a task or listener in the element's scope. */
   evaluate(instance: ElementInstance, definition: JobDefinition | ExecutionListenerModel): Evaluated {
     const context = () => this.rt.variables.context(instance.key);
-    const type = this.evaluateString(definition.type, context);
+    const type = this.evaluateType(definition.type, context);
     if (!type.ok) return type;
     if (type.value.trim() === '') {
       return { ok: false, message: `Expected result of the expression '${describe(definition.type)}' to be a non-empty job type, but was ''.` };
@@ -90,9 +90,10 @@ export class JobBehavior {
     this.rt.state.log.append('JOB', intent, job.key, this.rt.now(), { ...jobRecordValue(job), ...extra }, job.processInstanceKey, job.elementId, null);
   }
 
-  private evaluateString(value: ValueOrExpression, context: () => Record<string, unknown>) {
+  /** Zeebe takes a job type only from a FEEL string: a number or boolean result is an incident. */
+  private evaluateType(value: ValueOrExpression, context: () => Record<string, unknown>) {
     if (value.kind === 'static') return { ok: true as const, value: value.value };
-    return this.rt.expressions.evaluateString(value.source, context());
+    return this.rt.expressions.evaluateString(value.source, context(), { strict: true });
   }
 }
 

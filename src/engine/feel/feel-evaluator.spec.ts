@@ -252,6 +252,17 @@ describe('FeelEvaluator', () => {
         message: "Expected result of the expression '[\"a\"]' to be 'STRING', but was 'ARRAY'.",
       });
     });
+    it('should accept only a string when strict, as Zeebe does for job types', () => {
+      expect(feel.evaluateString('"notify-" + kind', { kind: 'sms' }, { strict: true })).toEqual({ ok: true, value: 'notify-sms' });
+      expect(feel.evaluateString('kind', { kind: 42 }, { strict: true })).toEqual({
+        ok: false,
+        message: "Expected result of the expression 'kind' to be 'STRING', but was 'NUMBER'.",
+      });
+      expect(feel.evaluateString('1 < 2', {}, { strict: true })).toEqual({
+        ok: false,
+        message: "Expected result of the expression '1 < 2' to be 'STRING', but was 'BOOLEAN'.",
+      });
+    });
   });
 
   describe('evaluateNumber', () => {

@@ -80,15 +80,17 @@ export class FeelEvaluator {
   }
 
   /**
-   * Evaluates to a string (job type, message name, correlation key, …). A number or boolean
-   * is accepted and stringified; a number as Zeebe does for correlation keys, i.e. as an
-   * integer (`12.7` → `"12"`).
+   * Evaluates to a string (job type, message name, correlation key, …). Unless `strict`, a
+   * number or boolean is accepted and stringified; a number as Zeebe does for correlation keys,
+   * i.e. as an integer (`12.7` → `"12"`). `strict` accepts a FEEL string only, as Zeebe does
+   * for job types.
    */
-  evaluateString(source: string, context: Record<string, unknown>): FeelResult<string> {
+  evaluateString(source: string, context: Record<string, unknown>, options: { strict?: boolean } = {}): FeelResult<string> {
     const run = this.run(source, context);
     if (!run.ok) return run;
     const { value } = run;
     if (typeof value === 'string') return { ok: true, value };
+    if (options.strict) return typeMismatch(source, 'STRING', run);
     if (typeof value === 'boolean') return { ok: true, value: String(value) };
     if (typeof value === 'number' && Number.isFinite(value)) {
       return { ok: true, value: BigInt(Math.trunc(value)).toString() };
