@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CustomerHistoryPageDto, CustomerHistoryQueryDto, CustomerIdParamDto, ErrorResponseDto } from '../dtos';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, CustomerHistoryPageDto, CustomerHistoryQueryDto, CustomerIdParamDto, NO_SUCH_CUSTOMER } from '../dtos';
 import { Auth } from '../middleware/auth.decorator';
 import { CustomerHistoryService } from '../services';
 
@@ -15,9 +15,14 @@ export class CustomerHistoryController {
     summary: 'History of a customer',
     description: 'Every journey instance of the customer and every touchpoint job of them, newest first, in pages.',
   })
-  @ApiOkResponse({ type: CustomerHistoryPageDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid query; `details` lists the problems per field.' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such customer.' })
+  @ApiOkResponse({ type: CustomerHistoryPageDto, description: 'A page of the history, newest first.' })
+  @ApiErrors({
+    400: {
+      description: 'Invalid query; `details` lists the problems per field.',
+      details: [{ field: 'cursor', messages: ['cursor must be the nextCursor of a previous page'] }],
+    },
+    404: NO_SUCH_CUSTOMER,
+  })
   history(@Param() { externalId }: CustomerIdParamDto, @Query() query: CustomerHistoryQueryDto): Promise<CustomerHistoryPageDto> {
     return this.service.history(externalId, query);
   }

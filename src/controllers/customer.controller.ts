@@ -1,27 +1,19 @@
 import type { ServerResponse } from 'node:http';
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiExtraModels,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
-import {
+  ApiErrors,
   ChannelActivityDto,
   ConsentDto,
   CustomerDto,
   CustomerExportDto,
   CustomerIdParamDto,
   CustomerPageDto,
-  ErrorResponseDto,
   IdentifyCustomerDto,
   IdentifyResultDto,
+  INVALID_INPUT,
   ListCustomersQueryDto,
+  NO_SUCH_CUSTOMER,
   RevenueDto,
   UpsertCustomerDto,
 } from '../dtos';
@@ -30,7 +22,12 @@ import { CustomerPrivacyService, CustomerService } from '../services';
 
 @ApiTags('customers')
 @ApiExtraModels(ConsentDto, RevenueDto, ChannelActivityDto)
-@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid input; `details` lists the problems per field.' })
+@ApiErrors({
+  400: {
+    ...INVALID_INPUT,
+    details: [{ field: 'addresses.phone', messages: ['addresses.phone must be a phone number in E.164 form such as +34600111222, got "600 111 222"'] }],
+  },
+})
 @Controller('customers')
 export class CustomerController {
   constructor(
@@ -60,7 +57,7 @@ export class CustomerController {
   @Get()
   @Auth('client', 'owner')
   @ApiOperation({ summary: 'List customers', description: 'In order of their last profile change; filters combine with and.' })
-  @ApiOkResponse({ type: CustomerPageDto })
+  @ApiOkResponse({ type: CustomerPageDto, description: 'A page of customers.' })
   list(@Query() query: ListCustomersQueryDto): Promise<CustomerPageDto> {
     return this.service.list(query);
   }
@@ -68,8 +65,8 @@ export class CustomerController {
   @Get(':externalId')
   @Auth('client', 'owner')
   @ApiOperation({ summary: 'Read a customer', description: 'Profile, current consents and aggregates.' })
-  @ApiOkResponse({ type: CustomerDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiOkResponse({ type: CustomerDto, description: 'The customer.' })
+  @ApiErrors({ 404: NO_SUCH_CUSTOMER })
   get(@Param() { externalId }: CustomerIdParamDto): Promise<CustomerDto> {
     return this.service.get(externalId);
   }
@@ -82,8 +79,13 @@ export class CustomerController {
     description:
       'Merges the anonymous (Ghost) profile into the customer: its events move, aggregates are recomputed, and later events for the anonymous id land on the customer. The customer is created if need be. Idempotent.',
   })
-  @ApiOkResponse({ type: IdentifyResultDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The anonymous id belongs to another customer, or the customer was erased.' })
+  @ApiOkResponse({ type: IdentifyResultDto, description: 'Identified (merged now, or before).' })
+  @ApiErrors({
+    409: {
+      description: 'The anonymous id belongs to another customer, or the customer was erased.',
+      message: 'Anonymous id anon-7f3a9c already belongs to another customer',
+    },
+  })
   identify(@Param() { externalId }: CustomerIdParamDto, @Body() dto: IdentifyCustomerDto): Promise<IdentifyResultDto> {
     return this.service.identify(externalId, dto);
   }
@@ -91,8 +93,8 @@ export class CustomerController {
   @Get(':externalId/export')
   @Auth('client', 'owner')
   @ApiOperation({ summary: 'Export everything held about a customer (GDPR)', description: 'Profile, consents and their history, anonymous ids, events, aggregates, and what other parts hold.' })
-  @ApiOkResponse({ type: CustomerExportDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiOkResponse({ type: CustomerExportDto, description: 'Everything held about the customer.' })
+  @ApiErrors({ 404: NO_SUCH_CUSTOMER })
   export(@Param() { externalId }: CustomerIdParamDto): Promise<CustomerExportDto> {
     return this.privacy.export(externalId);
   }
@@ -106,7 +108,14 @@ export class CustomerController {
       'Deletes the profile, consents, anonymous ids and events; keeps only a hashed tombstone so that old events for the id are refused. Erasing again changes nothing.',
   })
   @ApiNoContentResponse({ description: 'Erased.' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such customer, and none was erased under this id.' })
+  @ApiErrors({
+    404: { description: 'No such customer, and none was erased under this id.', message: NO_SUCH_CUSTOMER.message },
+    503: {
+      description: 'A running journey instance of the customer could not be cancelled; the profile is kept. Repeat the erasure.',
+      message:
+        'Could not cancel the journey instance 2251799813685251 of the customer before erasing them: 14 UNAVAILABLE: No connection established. Repeat the erasure.',
+    },
+  })
   erase(@CurrentKey() auth: AuthenticatedKey, @Param() { externalId }: CustomerIdParamDto): Promise<void> {
     return this.privacy.erase(auth, externalId);
   }

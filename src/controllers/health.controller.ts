@@ -1,11 +1,12 @@
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { ServerResponse } from 'node:http';
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import { HealthReportDto } from '../dtos';
+import { ComponentHealthDto, HealthReportDto } from '../dtos';
 import { Public } from '../middleware';
 import { HealthService } from '../services';
 
 @ApiTags('operations')
+@ApiExtraModels(ComponentHealthDto)
 @Public()
 @Controller('health')
 export class HealthController {

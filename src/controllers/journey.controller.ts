@@ -1,11 +1,23 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CreateJourneyDto, ErrorResponseDto, JourneyDto, JourneyIdParamDto, ListJourneysQueryDto, UpdateJourneyDto } from '../dtos';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiErrors,
+  CREATE_JOURNEY_EXAMPLES,
+  CreateJourneyDto,
+  INVALID_INPUT,
+  JourneyDto,
+  JourneyIdParamDto,
+  journeyArchived,
+  ListJourneysQueryDto,
+  NO_SUCH_JOURNEY,
+  UPDATE_JOURNEY_EXAMPLES,
+  UpdateJourneyDto,
+} from '../dtos';
 import { Auth, type AuthenticatedKey, CurrentKey } from '../middleware/auth.decorator';
 import { JourneyService } from '../services';
 
 @ApiTags('journeys')
-@ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid input; `details` lists the problems per field.' })
+@ApiErrors({ 400: INVALID_INPUT })
 @Controller('journeys')
 export class JourneyController {
   constructor(private readonly service: JourneyService) {}
@@ -13,8 +25,15 @@ export class JourneyController {
   @Post()
   @Auth('analyst')
   @ApiOperation({ summary: 'Create a journey', description: 'One journey is one BPMN process: its processId never changes.' })
-  @ApiCreatedResponse({ type: JourneyDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Another journey has this processId.' })
+  @ApiBody({ type: CreateJourneyDto, examples: CREATE_JOURNEY_EXAMPLES })
+  @ApiCreatedResponse({ type: JourneyDto, description: 'Created, without versions yet.' })
+  @ApiErrors({
+    400: {
+      ...INVALID_INPUT,
+      details: [{ field: 'processId', messages: ['processId must be a BPMN id: a letter or _ followed by letters, digits, _, - or . (e.g. welcome-journey)'] }],
+    },
+    409: { description: 'Another journey has this processId.', message: "Expected a process id no other journey uses, but journey processId 'welcome' exists already" },
+  })
   create(@CurrentKey() auth: AuthenticatedKey, @Body() dto: CreateJourneyDto): Promise<JourneyDto> {
     return this.service.create(auth, dto);
   }
@@ -22,7 +41,7 @@ export class JourneyController {
   @Get()
   @Auth('analyst', 'owner')
   @ApiOperation({ summary: 'List journeys', description: 'Archived ones only with includeArchived=true.' })
-  @ApiOkResponse({ type: [JourneyDto] })
+  @ApiOkResponse({ type: [JourneyDto], description: 'The journeys.' })
   list(@Query() query: ListJourneysQueryDto): Promise<JourneyDto[]> {
     return this.service.list(query);
   }
@@ -30,8 +49,8 @@ export class JourneyController {
   @Get(':id')
   @Auth('analyst', 'owner')
   @ApiOperation({ summary: 'Read a journey', description: 'With its live version (deployed last) and latest version.' })
-  @ApiOkResponse({ type: JourneyDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiOkResponse({ type: JourneyDto, description: 'The journey.' })
+  @ApiErrors({ 404: NO_SUCH_JOURNEY })
   get(@Param() { id }: JourneyIdParamDto): Promise<JourneyDto> {
     return this.service.get(id);
   }
@@ -39,9 +58,9 @@ export class JourneyController {
   @Patch(':id')
   @Auth('analyst')
   @ApiOperation({ summary: 'Change a journey', description: 'Name, description, goal, re-entry rule, KPI listener settings; null clears description and goal.' })
-  @ApiOkResponse({ type: JourneyDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The journey is archived.' })
+  @ApiBody({ type: UpdateJourneyDto, examples: UPDATE_JOURNEY_EXAMPLES })
+  @ApiOkResponse({ type: JourneyDto, description: 'The journey as changed.' })
+  @ApiErrors({ 404: NO_SUCH_JOURNEY, 409: journeyArchived('be changed') })
   update(@CurrentKey() auth: AuthenticatedKey, @Param() { id }: JourneyIdParamDto, @Body() dto: UpdateJourneyDto): Promise<JourneyDto> {
     return this.service.update(auth, id, dto);
   }
@@ -53,8 +72,8 @@ export class JourneyController {
     summary: 'Archive a journey',
     description: 'Soft: it stays readable, with its versions, but can no longer be changed, deployed or enrolled into. Archiving twice changes nothing.',
   })
-  @ApiOkResponse({ type: JourneyDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiOkResponse({ type: JourneyDto, description: 'The journey, archived.' })
+  @ApiErrors({ 404: NO_SUCH_JOURNEY })
   archive(@CurrentKey() auth: AuthenticatedKey, @Param() { id }: JourneyIdParamDto): Promise<JourneyDto> {
     return this.service.archive(auth, id);
   }

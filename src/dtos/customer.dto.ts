@@ -17,7 +17,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsChannelName, IsExternalId, IsJsonObject, IsPastDateTime, IsStringMap } from './customer-data.validators';
+import type { ErrorResponseDoc } from './error-responses.decorator';
 import { CustomerEventDto } from './event.dto';
+import { EXAMPLE } from './example-values';
 import { PageQueryDto } from './page.dto';
 
 /**
@@ -31,8 +33,13 @@ export const MAX_ATTRIBUTES_BYTES = 16_384;
 const MAX_CONSENT_STATEMENTS = 50;
 const ONE_DAY_MS = 86_400_000;
 
+export const NO_SUCH_CUSTOMER: ErrorResponseDoc = {
+  description: 'No such customer.',
+  message: `Expected the external id of a customer, found no customer ${EXAMPLE.customerId}`,
+};
+
 export class CustomerIdParamDto {
-  @ApiProperty({ description: "The client's id of the customer.", example: 'crm-000123' })
+  @ApiProperty({ description: "The client's id of the customer.", example: EXAMPLE.customerId })
   @IsExternalId()
   externalId: string;
 }
@@ -49,7 +56,12 @@ export class ChannelAddressesDto {
   @Matches(/^\+[1-9]\d{6,14}$/, { message: '$property must be a phone number in E.164 form such as +34600111222, got "$value"' })
   phone?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, type: [String], description: 'Device push tokens; replaces the list; null removes it.' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: [String],
+    description: 'Device push tokens; replaces the list; null removes it.',
+    example: ['fcm:dQw4w9WgXcQ:APA91bHun4MxP5egoKMwt2KZFBaFUH-1RYqx'],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -74,11 +86,11 @@ export class ConsentStatementDto {
   @IsChannelName()
   channel: string;
 
-  @ApiProperty({ description: 'Whether the customer agrees to be contacted on the channel.' })
+  @ApiProperty({ description: 'Whether the customer agrees to be contacted on the channel.', example: true })
   @IsBoolean()
   granted: boolean;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'When the customer gave or withdrew it; default: now.' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the customer gave or withdrew it; default: now.', example: '2025-11-26T09:28:00Z' })
   @IsOptional()
   @IsPastDateTime({ maxFutureMs: ONE_DAY_MS })
   at?: string;
@@ -127,14 +139,14 @@ export class UpsertCustomerDto {
   @IsTimeZone({ message: '$property must be an IANA time zone such as Europe/Madrid, got "$value"' })
   timezone?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, enum: SEGMENTS, description: 'Lifecycle segment; null clears it.' })
+  @ApiPropertyOptional({ nullable: true, enum: SEGMENTS, description: 'Lifecycle segment; null clears it.', example: 'lead' })
   @IsOptional()
   @IsIn(SEGMENTS, { message: `$property must be one of ${SEGMENTS.join(', ')}, got "$value"` })
   segment?: Segment | null;
 }
 
 export class ListCustomersQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: SEGMENTS })
+  @ApiPropertyOptional({ enum: SEGMENTS, example: 'lead' })
   @IsOptional()
   @IsIn(SEGMENTS, { message: `$property must be one of ${SEGMENTS.join(', ')}, got "$value"` })
   segment?: Segment;
@@ -151,14 +163,14 @@ export class ListCustomersQueryDto extends PageQueryDto {
   @Matches(/^[A-Za-z0-9_.-]{1,100}:.{0,1000}$/s, { each: true, message: '$property must be name:value, e.g. plan:gold' })
   attribute?: string[];
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Only customers whose profile changed at or after this time.' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Only customers whose profile changed at or after this time.', example: '2025-11-01T00:00:00Z' })
   @IsOptional()
   @IsPastDateTime({ maxFutureMs: ONE_DAY_MS })
   updatedSince?: string;
 }
 
 export class IdentifyCustomerDto {
-  @ApiProperty({ description: 'The anonymous id the customer was known by until now (cookie, device id…).', example: 'anon-7f3a9c' })
+  @ApiProperty({ description: 'The anonymous id the customer was known by until now (cookie, device id…).', example: EXAMPLE.anonymousId })
   @IsExternalId()
   anonymousId: string;
 }
@@ -166,10 +178,10 @@ export class IdentifyCustomerDto {
 // Responses
 
 export class ConsentDto {
-  @ApiProperty()
+  @ApiProperty({ example: true })
   granted: boolean;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-26T09:28:00.000Z' })
   at: string;
 
   @ApiProperty({ example: 'signup-form' })
@@ -180,15 +192,15 @@ export class ConsentChangeDto extends ConsentDto {
   @ApiProperty({ example: 'email' })
   channel: string;
 
-  @ApiProperty({ format: 'date-time', description: 'When Travesía recorded it.' })
+  @ApiProperty({ format: 'date-time', description: 'When Travesía recorded it.', example: EXAMPLE.createdAt })
   recordedAt: string;
 }
 
 export class ChannelActivityDto {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-26T09:30:00.000Z' })
   lastInteractionAt: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 7 })
   eventCount: number;
 }
 
@@ -196,76 +208,86 @@ export class RevenueDto {
   @ApiProperty({ example: 129.9 })
   amount: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 2 })
   purchaseCount: number;
 }
 
 export class CustomerAggregatesDto {
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2025-11-02T18:11:05.000Z' })
   firstSeenAt: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2025-11-26T09:30:00.000Z' })
   lastSeenAt: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: 9 })
   eventCount: number;
 
-  @ApiProperty({ description: 'Events that carried revenue.' })
+  @ApiProperty({ description: 'Events that carried revenue.', example: 2 })
   purchaseCount: number;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2025-11-10T20:45:12.000Z' })
   firstPurchaseAt: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, example: '2025-11-26T09:30:00.000Z' })
   lastPurchaseAt: string | null;
 
   @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(RevenueDto) }, description: 'By currency.', example: { EUR: { amount: 129.9, purchaseCount: 2 } } })
   revenue: Record<string, RevenueDto>;
 
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(ChannelActivityDto) }, description: 'Last interaction by channel.' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(ChannelActivityDto) },
+    description: 'Last interaction by channel.',
+    example: { web: { lastInteractionAt: '2025-11-26T09:30:00.000Z', eventCount: 7 }, email: { lastInteractionAt: '2025-11-21T07:02:44.000Z', eventCount: 2 } },
+  })
   channels: Record<string, ChannelActivityDto>;
 }
 
 export class CustomerAddressesDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'ana@example.com' })
   email?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'E.164.', example: '+34600111222' })
   phone?: string;
 
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({ type: [String], example: ['fcm:dQw4w9WgXcQ:APA91bHun4MxP5egoKMwt2KZFBaFUH-1RYqx'] })
   pushTokens?: string[];
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { whatsapp: '+34600111222' } })
   other?: Record<string, string>;
 }
 
 export class CustomerDto {
-  @ApiProperty({ example: 'crm-000123' })
+  @ApiProperty({ example: EXAMPLE.customerId })
   externalId: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: true })
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { firstName: 'Ana', plan: 'gold', interests: ['running'] } })
   attributes: Record<string, unknown>;
 
   @ApiProperty({ type: CustomerAddressesDto })
   addresses: CustomerAddressesDto;
 
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(ConsentDto) }, description: 'Current consent by channel.' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(ConsentDto) },
+    description: 'Current consent by channel.',
+    example: { email: { granted: true, at: '2025-11-26T09:28:00.000Z', source: 'signup-form' }, sms: { granted: false, at: '2025-11-26T09:28:00.000Z', source: 'signup-form' } },
+  })
   consents: Record<string, ConsentDto>;
 
   @ApiProperty({ nullable: true, type: String, example: 'Europe/Madrid' })
   timezone: string | null;
 
-  @ApiProperty({ nullable: true, enum: SEGMENTS })
+  @ApiProperty({ nullable: true, enum: SEGMENTS, example: 'lead' })
   segment: Segment | null;
 
   @ApiProperty({ type: CustomerAggregatesDto })
   aggregates: CustomerAggregatesDto;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-02T18:11:05.000Z' })
   createdAt: string;
 
-  @ApiProperty({ format: 'date-time', description: 'Last change of the profile (not of its aggregates).' })
+  @ApiProperty({ format: 'date-time', description: 'Last change of the profile (not of its aggregates).', example: '2025-11-26T09:28:00.000Z' })
   updatedAt: string;
 }
 
@@ -273,7 +295,7 @@ export class CustomerPageDto {
   @ApiProperty({ type: [CustomerDto] })
   items: CustomerDto[];
 
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page.' })
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page.', example: 'MTc2NDE0OTI4MDAwMDAwMC40Mg' })
   nextCursor: string | null;
 }
 
@@ -281,24 +303,24 @@ export class IdentifyResultDto {
   @ApiProperty({ type: CustomerDto })
   customer: CustomerDto;
 
-  @ApiProperty({ example: 'anon-7f3a9c' })
+  @ApiProperty({ example: EXAMPLE.anonymousId })
   anonymousId: string;
 
-  @ApiProperty({ description: 'True when an anonymous profile was merged into the customer by this call.' })
+  @ApiProperty({ description: 'True when an anonymous profile was merged into the customer by this call.', example: true })
   merged: boolean;
 
-  @ApiProperty({ description: 'Events moved from the anonymous profile to the customer by this call.' })
+  @ApiProperty({ description: 'Events moved from the anonymous profile to the customer by this call.', example: 4 })
   eventsMoved: number;
 }
 
 export class CustomerExportDto {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-27T10:00:00.000Z' })
   exportedAt: string;
 
   @ApiProperty({ type: CustomerDto, description: 'Profile, current consents and aggregates.' })
   customer: CustomerDto;
 
-  @ApiProperty({ type: [String], description: 'Anonymous ids merged into or linked to the customer.' })
+  @ApiProperty({ type: [String], description: 'Anonymous ids merged into or linked to the customer.', example: [EXAMPLE.anonymousId] })
   anonymousIds: string[];
 
   @ApiProperty({ type: [ConsentChangeDto] })
@@ -310,7 +332,16 @@ export class CustomerExportDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'What other parts of Travesía hold about the customer (e.g. `journeys`), by part.',
+    description:
+      'What other parts of Travesía hold about the customer, by part: `enrolments` (as GET /api/enrolments/:id shows them) and `journeys` (the items of the customer history).',
+    example: {
+      enrolments: [
+        { id: EXAMPLE.enrolmentId, journeyId: EXAMPLE.journeyId, processId: 'welcome', version: 2, customerId: EXAMPLE.customerId, status: 'completed', createdAt: EXAMPLE.createdAt },
+      ],
+      journeys: [
+        { kind: 'journey', at: EXAMPLE.startedAt, processInstanceKey: EXAMPLE.processInstanceKey, journey: { id: EXAMPLE.journeyId, name: 'Welcome', processId: 'welcome', version: 2 } },
+      ],
+    },
   })
   related: Record<string, unknown>;
 }

@@ -3,6 +3,8 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min, ValidateBy, ValidateNested, type ValidationArguments } from 'class-validator';
 import { CustomerAggregatesDto, type CustomerRow, mapCustomer, SEGMENTS, type Segment, type StoredAddresses } from './customer.dto';
 import { IsExternalId, IsJsonObject, IsPastDateTime } from './customer-data.validators';
+import type { ErrorResponseDoc } from './error-responses.decorator';
+import { EXAMPLE } from './example-values';
 import { KeyRefDto } from './journey.dto';
 import { PageQueryDto } from './page.dto';
 
@@ -29,20 +31,31 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const ONE_DAY_MS = 86_400_000;
 const MAX_ATTRIBUTE_CONDITIONS = 20;
 
+export const NO_SUCH_ENROLMENT: ErrorResponseDoc = {
+  description: 'No such enrolment.',
+  message: `Expected the id of an enrolment, found no enrolment ${EXAMPLE.enrolmentId}`,
+};
+
 export class JourneyEnrolmentsParamDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.journeyId })
   @IsUUID()
   journeyId: string;
 }
 
 export class EnrolmentIdParamDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.enrolmentId })
+  @IsUUID()
+  id: string;
+}
+
+export class EnrolmentJobIdParamDto {
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.enrolmentJobId })
   @IsUUID()
   id: string;
 }
 
 export class EnrolCustomerDto {
-  @ApiProperty({ description: "The customer's external id (as in PUT /api/customers/:externalId).", example: 'crm-000123' })
+  @ApiProperty({ description: "The customer's external id (as in PUT /api/customers/:externalId).", example: EXAMPLE.customerId })
   @IsExternalId()
   customerId: string;
 
@@ -76,7 +89,7 @@ export class BulkEnrolQueryDto {
   @HasAtMostKeys(MAX_ATTRIBUTE_CONDITIONS)
   attributes?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Only customers whose profile changed at or after this time.' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Only customers whose profile changed at or after this time.', example: '2025-11-01T00:00:00Z' })
   @IsOptional()
   @IsPastDateTime({ maxFutureMs: ONE_DAY_MS })
   updatedSince?: string;
@@ -84,7 +97,7 @@ export class BulkEnrolQueryDto {
 
 /** Which customers a bulk enrolment takes: `segment` and `query` combine with and; `query: {}` alone means every customer. */
 export class BulkEnrolDto {
-  @ApiPropertyOptional({ enum: SEGMENTS, description: 'Customers of this lifecycle segment. Give segment, query, or both.' })
+  @ApiPropertyOptional({ enum: SEGMENTS, description: 'Customers of this lifecycle segment. Give segment, query, or both.', example: 'lead' })
   @SegmentOrQuery()
   segment?: Segment;
 
@@ -101,19 +114,24 @@ export class BulkEnrolDto {
   @Max(2_147_483_647)
   version?: number;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Extra process variables for every instance, as in a single enrolment.' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Extra process variables for every instance, as in a single enrolment.',
+    example: { campaign: 'spring' },
+  })
   @IsOptional()
   @IsJsonObject({ maxBytes: MAX_ENROLMENT_VARIABLES_BYTES })
   variables?: Record<string, unknown>;
 }
 
 export class ListEnrolmentsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: ENROLMENT_STATUSES })
+  @ApiPropertyOptional({ enum: ENROLMENT_STATUSES, example: 'active' })
   @IsOptional()
   @IsIn(ENROLMENT_STATUSES, { message: `$property must be one of ${ENROLMENT_STATUSES.join(', ')}, got "$value"` })
   status?: EnrolmentStatus;
 
-  @ApiPropertyOptional({ description: "A customer's external id." })
+  @ApiPropertyOptional({ description: "A customer's external id.", example: EXAMPLE.customerId })
   @IsOptional()
   @IsExternalId()
   customerId?: string;
@@ -122,10 +140,10 @@ export class ListEnrolmentsQueryDto extends PageQueryDto {
 // Responses
 
 export class EnrolmentDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.enrolmentId })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.journeyId })
   journeyId: string;
 
   @ApiProperty({ example: 'welcome', description: "The journey's bpmnProcessId." })
@@ -134,48 +152,57 @@ export class EnrolmentDto {
   @ApiProperty({ example: 2, description: 'The journey version the instance runs.' })
   version: number;
 
-  @ApiProperty({ example: '2251799813685249', description: 'Zeebe key of the process definition (int64 as a decimal string).' })
+  @ApiProperty({ example: EXAMPLE.processDefinitionKey, description: 'Zeebe key of the process definition (int64 as a decimal string).' })
   processDefinitionKey: string;
 
-  @ApiProperty({ example: 'crm-000123', description: "The customer's external id." })
+  @ApiProperty({ example: EXAMPLE.customerId, description: "The customer's external id." })
   customerId: string;
 
-  @ApiProperty({ type: String, nullable: true, example: '2251799813685251', description: 'Zeebe key of the instance; null while pending and when failed.' })
+  @ApiProperty({ type: String, nullable: true, example: EXAMPLE.processInstanceKey, description: 'Zeebe key of the instance; null while pending and when failed.' })
   processInstanceKey: string | null;
 
-  @ApiProperty({ enum: ENROLMENT_STATUSES })
+  @ApiProperty({ enum: ENROLMENT_STATUSES, example: 'active' })
   status: EnrolmentStatus;
 
-  @ApiProperty({ enum: ENROLMENT_SOURCES, description: 'api: POST …/enrolments; bulk: a bulk enrolment job (jobId).' })
+  @ApiProperty({ enum: ENROLMENT_SOURCES, description: 'api: POST …/enrolments; bulk: a bulk enrolment job (jobId).', example: 'api' })
   source: EnrolmentSource;
 
-  @ApiProperty({ type: String, nullable: true, format: 'uuid' })
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'The bulk enrolment job that enrolled the customer (source bulk).', example: null })
   jobId: string | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'The Idempotency-Key it was created with.' })
+  @ApiProperty({ type: String, nullable: true, description: 'The Idempotency-Key it was created with.', example: 'signup-crm-000123' })
   idempotencyKey: string | null;
 
   @ApiProperty({ type: KeyRefDto, description: 'The API key that enrolled the customer.' })
   enrolledBy: KeyRefDto;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: EXAMPLE.createdAt })
   createdAt: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the engine confirmed the instance.' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the engine confirmed the instance.', example: EXAMPLE.startedAt })
   startedAt: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the instance ended (completed or terminated), as far as known.' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the instance ended (completed or terminated), as far as known.',
+    example: null,
+  })
   endedAt: string | null;
 
   @ApiProperty({ type: KeyRefDto, nullable: true, description: 'Who cancelled it, when it was cancelled through Travesía.' })
   cancelledBy: KeyRefDto | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Why it failed.' })
+  @ApiProperty({ type: String, nullable: true, description: 'Why it failed.', example: null })
   error: string | null;
 }
 
 export class EnrolResultDto extends EnrolmentDto {
-  @ApiProperty({ description: 'True when the customer was enrolled already (an open enrolment, or the same Idempotency-Key) and nothing new was started.' })
+  @ApiProperty({
+    description: 'True when the customer was enrolled already (an open enrolment, or the same Idempotency-Key) and nothing new was started.',
+    example: false,
+  })
   existing: boolean;
 }
 
@@ -183,76 +210,81 @@ export class EnrolmentPageDto {
   @ApiProperty({ type: [EnrolmentDto], description: 'Newest first.' })
   items: EnrolmentDto[];
 
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page.' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as `cursor` for the next page; null on the last page.',
+    example: 'MTc2NDE0OTQwMDAwMDAwMC45ZDNmMmExYi02YzVlLTRmNzAtOGE5Yi0xYzJkM2U0ZjVhNmI',
+  })
   nextCursor: string | null;
 }
 
 export class BulkFilterDto {
-  @ApiProperty({ enum: SEGMENTS, nullable: true })
+  @ApiProperty({ enum: SEGMENTS, nullable: true, example: 'lead' })
   segment: Segment | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: true })
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Attribute equality; `{}`: no condition.', example: { plan: 'gold' } })
   attributes: Record<string, unknown>;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2025-11-01T00:00:00.000Z' })
   updatedSince: string | null;
 }
 
 export class EnrolmentJobFailureDto {
-  @ApiProperty({ example: 'crm-000123' })
+  @ApiProperty({ example: 'crm-000456' })
   customerId: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Could not start journey 5b1d7a3e-2c4f-4e8a-9b6d-0f1e2d3c4b5a version 2 (welcome v2 in the engine): 14 UNAVAILABLE: No connection established' })
   message: string;
 }
 
 export class EnrolmentJobDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.enrolmentJobId })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.journeyId })
   journeyId: string;
 
-  @ApiProperty()
+  @ApiProperty({ description: 'The journey version it enrols into.', example: 2 })
   version: number;
 
   @ApiProperty({ type: BulkFilterDto })
   filter: BulkFilterDto;
 
-  @ApiProperty({ enum: ENROLMENT_JOB_STATUSES, description: 'queued → running → done (or failed, with error).' })
+  @ApiProperty({ enum: ENROLMENT_JOB_STATUSES, description: 'queued → running → done (or failed, with error).', example: 'running' })
   status: EnrolmentJobStatus;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'Customers that matched when the job started; null before.' })
+  @ApiProperty({ type: Number, nullable: true, description: 'Customers that matched when the job started; null before.', example: 1250 })
   total: number | null;
 
-  @ApiProperty({ description: 'enrolled + skipped + failed.' })
+  @ApiProperty({ description: 'enrolled + skipped + failed.', example: 600 })
   processed: number;
 
-  @ApiProperty({ description: 'Customers enrolled by this job.' })
+  @ApiProperty({ description: 'Customers enrolled by this job.', example: 575 })
   enrolled: number;
 
-  @ApiProperty({ description: 'Customers left out: enrolled already, or not allowed again by the re-entry rule.' })
+  @ApiProperty({ description: 'Customers left out: enrolled already, or not allowed again by the re-entry rule.', example: 24 })
   skipped: number;
 
-  @ApiProperty({ description: 'Customers whose enrolment failed.' })
+  @ApiProperty({ description: 'Customers whose enrolment failed.', example: 1 })
   failed: number;
 
   @ApiProperty({ type: [EnrolmentJobFailureDto], description: 'The first failures (at most 20).' })
   failures: EnrolmentJobFailureDto[];
 
-  @ApiProperty({ type: String, nullable: true, description: 'Why the job failed as a whole.' })
+  @ApiProperty({ type: String, nullable: true, description: 'Why the job failed as a whole.', example: null })
   error: string | null;
 
   @ApiProperty({ type: KeyRefDto })
   createdBy: KeyRefDto;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: EXAMPLE.createdAt })
   createdAt: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2025-11-26T09:30:00.450Z' })
   startedAt: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Null until the job is done or failed.', example: null })
   finishedAt: string | null;
 }
 

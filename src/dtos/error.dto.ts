@@ -20,7 +20,11 @@ export class ErrorResponseDto {
   @ApiProperty({ example: 'Validation failed' })
   message: string;
 
-  @ApiPropertyOptional({ type: [FieldErrorDto], description: 'One entry per invalid field.' })
+  @ApiPropertyOptional({
+    type: [FieldErrorDto],
+    description: 'One entry per invalid field (400 of a validated request).',
+    example: [{ field: 'email', messages: ['email must be an email'] }],
+  })
   details?: FieldErrorDto[];
 }
 

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { EXAMPLE } from './example-values';
 
 export const MAX_EVENTS_PER_BATCH = 1_000;
 export const MAX_PROPERTIES_BYTES = 8_192;
@@ -31,10 +32,10 @@ export class IngestEventDto {
   })
   type: string;
 
-  @ApiPropertyOptional({ example: 'crm-000123', description: "The customer's external id. Exactly one of customerId and anonymousId." })
+  @ApiPropertyOptional({ example: EXAMPLE.customerId, description: "The customer's external id. Exactly one of customerId and anonymousId." })
   customerId?: string;
 
-  @ApiPropertyOptional({ example: 'anon-7f3a9c', description: 'For a visitor not identified yet (cookie, device id).' })
+  @ApiPropertyOptional({ example: EXAMPLE.anonymousId, description: 'For a visitor not identified yet (cookie, device id); instead of customerId.' })
   anonymousId?: string;
 
   @ApiProperty({ format: 'date-time', example: '2025-11-26T09:30:00Z', description: 'When it happened, with a time zone; at most a day ahead.' })
@@ -63,6 +64,43 @@ export class IngestEventBatchDto {
   events: IngestEventDto[];
 }
 
+/**
+ * Whole request bodies for the OpenAPI document: the properties' own examples name both
+ * customerId and anonymousId, of which an event takes exactly one.
+ */
+export const INGEST_EVENT_EXAMPLES = {
+  purchase: {
+    summary: 'A known customer places an order',
+    value: {
+      source: 'shop',
+      eventId: 'ord-2025-000042',
+      type: 'order.placed',
+      customerId: EXAMPLE.customerId,
+      occurredAt: '2025-11-26T09:30:00Z',
+      properties: { orderId: 'o-42', items: 3 },
+      revenue: 59.9,
+      currency: 'EUR',
+      channel: 'web',
+    },
+  },
+  anonymous: {
+    summary: 'A visitor not identified yet views a page',
+    value: {
+      source: 'web',
+      eventId: 'pv-8c1f2e',
+      type: 'page.viewed',
+      anonymousId: EXAMPLE.anonymousId,
+      occurredAt: '2025-11-26T09:25:12Z',
+      properties: { path: '/pricing' },
+      channel: 'web',
+    },
+  },
+} satisfies Record<string, { summary: string; value: IngestEventDto }>;
+
+export const INGEST_EVENT_BATCH_EXAMPLES = {
+  batch: { summary: 'A page view, then a purchase', value: { events: [INGEST_EVENT_EXAMPLES.anonymous.value, INGEST_EVENT_EXAMPLES.purchase.value] } },
+} satisfies Record<string, { summary: string; value: IngestEventBatchDto }>;
+
 export const INGEST_STATUSES = ['accepted', 'duplicate', 'refused'] as const;
 export type IngestStatus = (typeof INGEST_STATUSES)[number];
 
@@ -76,24 +114,28 @@ export class IngestedEventDto {
   @ApiProperty({
     enum: INGEST_STATUSES,
     description: 'accepted: stored now; duplicate: stored before, nothing changed; refused: the customer was erased (see reason).',
+    example: 'accepted',
   })
   status: IngestStatus;
 
-  @ApiProperty({ description: 'True when the event had been received before and this post changed nothing.' })
+  @ApiProperty({ description: 'True when the event had been received before and this post changed nothing.', example: false })
   duplicate: boolean;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({
+    description: 'Why it was refused (status refused only).',
+    example: 'the customer (or anonymous id) was erased; events from before the erasure, or for an id not created again since, are refused',
+  })
   reason?: string;
 }
 
 export class IngestedBatchDto {
-  @ApiProperty()
+  @ApiProperty({ description: 'Events stored by this post.', example: 998 })
   accepted: number;
 
-  @ApiProperty()
+  @ApiProperty({ description: 'Events received before: nothing changed for them.', example: 2 })
   duplicates: number;
 
-  @ApiProperty()
+  @ApiProperty({ description: 'Events of erased customers.', example: 0 })
   refused: number;
 
   @ApiProperty({ type: [IngestedEventDto], description: 'One per posted event, in the order posted.' })
@@ -105,39 +147,40 @@ export type RoutingState = (typeof ROUTING_STATES)[number];
 
 /** A stored event, as the customer export shows it. */
 export class CustomerEventDto {
-  @ApiProperty()
+  @ApiProperty({ example: 'shop' })
   source: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'ord-2025-000042' })
   eventId: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'order.placed' })
   type: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-26T09:30:00.000Z' })
   occurredAt: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-26T09:30:00.213Z' })
   receivedAt: string;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'web' })
   channel: string | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: true })
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { orderId: 'o-42', items: 3 } })
   properties: Record<string, unknown>;
 
-  @ApiProperty({ nullable: true, type: Number })
+  @ApiProperty({ nullable: true, type: Number, example: 59.9 })
   revenue: number | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ nullable: true, type: String, example: 'EUR' })
   currency: string | null;
 
-  @ApiProperty({ nullable: true, type: String, description: 'The anonymous id it arrived with, if any.' })
+  @ApiProperty({ nullable: true, type: String, description: 'The anonymous id it arrived with, if any.', example: null })
   anonymousId: string | null;
 
   @ApiProperty({
     enum: ROUTING_STATES,
     description: 'Its BPMN message: pending, published, skipped (no journey catches this type) or failed (refused for good by the engine).',
+    example: 'published',
   })
   routing: RoutingState;
 }

@@ -1,28 +1,29 @@
-import { IsZeebeKey } from './zeebe-key.validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { EXAMPLE } from './example-values';
+import { IsZeebeKey } from './zeebe-key.validator';
 
-/** A Zeebe key: an int64 as a decimal string. */
+// Zeebe keys are int64s, as decimal strings.
 
 export class IncidentKeyParamDto {
-  @ApiProperty({ example: '2251799813685260', description: 'Zeebe key of the incident.' })
+  @ApiProperty({ example: EXAMPLE.incidentKey, description: 'Zeebe key of the incident.' })
   @IsZeebeKey()
   key: string;
 }
 
 export class ListIncidentsQueryDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Only incidents of this journey (of any of its versions).' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only incidents of this journey (of any of its versions).', example: EXAMPLE.journeyId })
   @IsOptional()
   @IsUUID()
   journeyId?: string;
 
-  @ApiPropertyOptional({ example: '2251799813685251', description: 'Only incidents of this process instance.' })
+  @ApiPropertyOptional({ example: EXAMPLE.processInstanceKey, description: 'Only incidents of this process instance.' })
   @IsOptional()
   @IsZeebeKey()
   processInstanceKey?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100, example: 100 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -32,7 +33,7 @@ export class ListIncidentsQueryDto {
 }
 
 export class RetryIncidentDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 1, description: 'Retries to give the job (job incidents only).' })
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 1, description: 'Retries to give the job (job incidents only).', example: 3 })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -43,26 +44,26 @@ export class RetryIncidentDto {
 // Responses
 
 export class IncidentJourneyDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.journeyId })
   id: string;
 
   @ApiProperty({ example: 'Welcome' })
   name: string;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'The journey version whose deployment made the process definition; null if unknown.' })
+  @ApiProperty({ type: Number, nullable: true, description: 'The journey version whose deployment made the process definition; null if unknown.', example: 2 })
   version: number | null;
 }
 
 export class IncidentEnrolmentDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.enrolmentId })
   id: string;
 
-  @ApiProperty({ example: 'crm-000123', description: "The customer's external id." })
+  @ApiProperty({ example: EXAMPLE.customerId, description: "The customer's external id." })
   customerId: string;
 }
 
 export class IncidentDto {
-  @ApiProperty({ example: '2251799813685260' })
+  @ApiProperty({ example: EXAMPLE.incidentKey })
   key: string;
 
   @ApiProperty({ example: 'JOB_NO_RETRIES', description: "Zeebe's error type: JOB_NO_RETRIES, CONDITION_ERROR, IO_MAPPING_ERROR, EXTRACT_VALUE_ERROR, …" })
@@ -74,22 +75,22 @@ export class IncidentDto {
   @ApiProperty({ example: 'welcome' })
   bpmnProcessId: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE.processDefinitionKey })
   processDefinitionKey: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE.processInstanceKey })
   processInstanceKey: string;
 
-  @ApiProperty({ example: 'send_welcome_email' })
+  @ApiProperty({ example: 'send_welcome' })
   elementId: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE.elementInstanceKey })
   elementInstanceKey: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'The job whose failure raised it; null when the incident is not about a job.' })
+  @ApiProperty({ type: String, nullable: true, description: 'The job whose failure raised it; null when the incident is not about a job.', example: EXAMPLE.jobKey })
   jobKey: string | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-26T09:31:05.000Z' })
   createdAt: string;
 
   @ApiProperty({ type: IncidentJourneyDto, nullable: true, description: 'The journey of the process (by bpmnProcessId); null for processes deployed outside Travesía.' })
@@ -100,19 +101,23 @@ export class IncidentDto {
 }
 
 export class IncidentActionDto {
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE.incidentKey })
   incidentKey: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE.processInstanceKey })
   processInstanceKey: string;
 
-  @ApiProperty({ enum: ['retried', 'resolved', 'cancelled'], description: 'retried: the job got retries and the incident was resolved; resolved: resolved (not a job incident); cancelled: the instance was cancelled.' })
+  @ApiProperty({
+    enum: ['retried', 'resolved', 'cancelled'],
+    description: 'retried: the job got retries and the incident was resolved; resolved: resolved (not a job incident); cancelled: the instance was cancelled.',
+    example: 'retried',
+  })
   action: 'retried' | 'resolved' | 'cancelled';
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, description: 'The job that got retries; null unless retried.', example: EXAMPLE.jobKey })
   jobKey: string | null;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'The retries the job got.' })
+  @ApiProperty({ type: Number, nullable: true, description: 'The retries the job got; null unless retried.', example: 3 })
   retries: number | null;
 }
 

@@ -1,4 +1,5 @@
 export * from './error.dto';
+export * from './error-responses.decorator';
 export * from './health.dto';
 export * from './journey-version.dto';
 export * from './journey.dto';

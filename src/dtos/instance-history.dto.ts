@@ -1,4 +1,3 @@
-import { IsZeebeKey } from './zeebe-key.validator';
 import { ApiProperty } from '@nestjs/swagger';
 import type {
   CorrelatedMessage,
@@ -10,19 +9,21 @@ import type {
   StepState,
   VariableChange,
 } from '../repositories/instance-history.repository';
+import { EXAMPLE } from './example-values';
+import { IsZeebeKey } from './zeebe-key.validator';
 
 const STEP_STATES = ['active', 'completed', 'terminated'] as const;
 const JOB_STATES = ['pending', 'completed', 'failed', 'error_thrown', 'canceled'] as const;
 const HISTORY_SOURCES = ['engine-records', 'kpi-listeners'] as const;
 
 export class ProcessInstanceKeyParamDto {
-  @ApiProperty({ description: 'The process instance key, a positive int64 as a decimal string.', example: '2251799813685249' })
+  @ApiProperty({ description: 'The process instance key, a positive int64 as a decimal string.', example: EXAMPLE.processInstanceKey })
   @IsZeebeKey()
   processInstanceKey: string;
 }
 
 export class JourneyVersionRefDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.journeyId })
   id: string;
 
   @ApiProperty({ example: 'Welcome' })
@@ -31,12 +32,12 @@ export class JourneyVersionRefDto {
   @ApiProperty({ example: 'welcome' })
   processId: string;
 
-  @ApiProperty({ description: 'Journey version number.', example: 1 })
+  @ApiProperty({ description: 'Journey version number.', example: 2 })
   version: number;
 }
 
 export class TimelineStepDto {
-  @ApiProperty({ example: '2251799813685255' })
+  @ApiProperty({ example: EXAMPLE.elementInstanceKey })
   elementInstanceKey: string;
 
   @ApiProperty({ example: 'send_welcome' })
@@ -48,61 +49,82 @@ export class TimelineStepDto {
   @ApiProperty({ description: "Zeebe's BpmnElementType.", example: 'SERVICE_TASK' })
   elementType: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'The element instance it ran in (the process instance, a subprocess); null when the source does not tell.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The element instance it ran in (the process instance, a subprocess); null when the source does not tell.',
+    example: EXAMPLE.processInstanceKey,
+  })
   flowScopeKey: string | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-26T09:30:00.150Z' })
   enteredAt: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2025-11-26T09:30:01.020Z' })
   leftAt: string | null;
 
-  @ApiProperty({ enum: STEP_STATES })
+  @ApiProperty({ enum: STEP_STATES, example: 'completed' })
   state: (typeof STEP_STATES)[number];
 
-  @ApiProperty({ type: Number, nullable: true, description: 'leftAt − enteredAt in milliseconds.' })
+  @ApiProperty({ type: Number, nullable: true, description: 'leftAt − enteredAt in milliseconds.', example: 870 })
   durationMs: number | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Variables visible to the element once entered (its scope and every scope above).' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Variables visible to the element once entered (its scope and every scope above).',
+    example: { customerId: EXAMPLE.customerId, enrolmentId: EXAMPLE.enrolmentId, campaign: 'spring' },
+  })
   variablesOnEntry: Record<string, unknown>;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'Variables visible to the element when it was left; null while active.' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'Variables visible to the element when it was left; null while active.',
+    example: { customerId: EXAMPLE.customerId, enrolmentId: EXAMPLE.enrolmentId, campaign: 'spring', emailSent: true },
+  })
   variablesOnExit: Record<string, unknown> | null;
 }
 
 export class VariableChangeDto {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-26T09:30:01.010Z' })
   at: string;
 
-  @ApiProperty({ example: 'segment' })
+  @ApiProperty({ example: 'emailSent' })
   name: string;
 
-  @ApiProperty({ description: 'The new value (any JSON).' })
+  @ApiProperty({
+    description: 'The new value (any JSON).',
+    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }, { type: 'array', items: {} }],
+    nullable: true,
+    example: true,
+  })
   value: unknown;
 
-  @ApiProperty({ description: 'Element instance holding the variable; the process instance key for process variables.' })
+  @ApiProperty({ description: 'Element instance holding the variable; the process instance key for process variables.', example: EXAMPLE.processInstanceKey })
   scopeKey: string;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, description: 'The element of that scope (the process id for process variables).', example: 'welcome' })
   scopeElementId: string | null;
 }
 
 export class JobErrorDto {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-26T09:30:00.600Z' })
   at: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'BPMN error code of a thrown error; null for a failure.' })
+  @ApiProperty({ type: String, nullable: true, description: 'BPMN error code of a thrown error; null for a failure.', example: null })
   code: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'smtp server unreachable' })
   message: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 2 })
   retriesLeft: number;
 }
 
 export class TimelineJobDto {
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE.jobKey })
   jobKey: string;
 
   @ApiProperty({ example: 'touchpoint.email' })
@@ -111,28 +133,28 @@ export class TimelineJobDto {
   @ApiProperty({ description: '`BPMN_ELEMENT` (a task) or `EXECUTION_LISTENER`.', example: 'BPMN_ELEMENT' })
   kind: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'send_welcome' })
   elementId: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE.elementInstanceKey })
   elementInstanceKey: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'The last worker that held it, when known.' })
+  @ApiProperty({ type: String, nullable: true, description: 'The last worker that held it, when known.', example: 'travesia-workers-1' })
   worker: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: 2 })
   retries: number;
 
-  @ApiProperty({ enum: JOB_STATES, description: 'pending: waiting for or held by a worker (retries included); failed: out of retries.' })
+  @ApiProperty({ enum: JOB_STATES, description: 'pending: waiting for or held by a worker (retries included); failed: out of retries.', example: 'completed' })
   state: (typeof JOB_STATES)[number];
 
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { template: 'welcome', subject: 'Welcome, {{firstName}}!' } })
   customHeaders: Record<string, string>;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-26T09:30:00.160Z' })
   createdAt: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2025-11-26T09:30:01.000Z' })
   endedAt: string | null;
 
   @ApiProperty({ type: [JobErrorDto] })
@@ -143,10 +165,10 @@ export class TouchpointDto {
   @ApiProperty({ example: 'send_welcome' })
   elementId: string;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, example: 'Send welcome email' })
   elementName: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE.elementInstanceKey })
   elementInstanceKey: string;
 
   @ApiProperty({ example: 'touchpoint.email' })
@@ -155,115 +177,121 @@ export class TouchpointDto {
   @ApiProperty({ example: 'email' })
   channel: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Null when only the KPI listeners are known (real Zeebe).' })
+  @ApiProperty({ type: String, nullable: true, description: 'Null when only the KPI listeners are known (real Zeebe).', example: EXAMPLE.jobKey })
   jobKey: string | null;
 
-  @ApiProperty({ enum: JOB_STATES })
+  @ApiProperty({ enum: JOB_STATES, example: 'completed' })
   state: (typeof JOB_STATES)[number];
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-26T09:30:00.160Z' })
   startedAt: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2025-11-26T09:30:01.000Z' })
   endedAt: string | null;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, description: 'Null when only the KPI listeners are known (real Zeebe).', example: 'travesia-workers-1' })
   worker: string | null;
 
-  @ApiProperty({ type: Number, nullable: true })
+  @ApiProperty({ type: Number, nullable: true, description: 'Retries left; null when only the KPI listeners are known.', example: 2 })
   retries: number | null;
 
   @ApiProperty({ type: [JobErrorDto] })
   errors: JobErrorDto[];
 
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'The task headers: template, subject…' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'The task headers: template, subject…',
+    example: { template: 'welcome', subject: 'Welcome, {{firstName}}!' },
+  })
   headers: Record<string, string>;
 }
 
 export class CorrelatedMessageDto {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-26T09:41:58.300Z' })
   at: string;
 
   @ApiProperty({ example: 'order.placed' })
   messageName: string;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, example: EXAMPLE.customerId })
   correlationKey: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ description: 'The element that caught it.', example: 'wait_for_order' })
   elementId: string;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, example: '2251799813685270' })
   elementInstanceKey: string | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, example: { orderId: 'o-42', revenue: 59.9, currency: 'EUR' } })
   variables: Record<string, unknown> | null;
 }
 
 export class TimelineIncidentDto {
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE.incidentKey })
   incidentKey: string;
 
   @ApiProperty({ example: 'JOB_NO_RETRIES' })
   errorType: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'smtp server unreachable' })
   errorMessage: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'send_welcome' })
   elementId: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE.elementInstanceKey })
   elementInstanceKey: string;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, example: EXAMPLE.jobKey })
   jobKey: string | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-26T09:31:05.000Z' })
   createdAt: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Null while open.', example: '2025-11-26T09:35:40.000Z' })
   resolvedAt: string | null;
 }
 
 export class InstanceTimelineDto {
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE.processInstanceKey })
   processInstanceKey: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'welcome' })
   bpmnProcessId: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: EXAMPLE.processDefinitionKey })
   processDefinitionKey: string;
 
-  @ApiProperty({ description: "The process definition's version in Zeebe." })
+  @ApiProperty({ description: "The process definition's version in Zeebe.", example: 2 })
   processDefinitionVersion: number;
 
   @ApiProperty({ type: JourneyVersionRefDto, nullable: true, description: 'Null when no journey deploy made the process definition.' })
   journey: JourneyVersionRefDto | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'The `customerId` variable, when the instance has one.' })
+  @ApiProperty({ type: String, nullable: true, description: 'The `customerId` variable, when the instance has one.', example: EXAMPLE.customerId })
   customerId: string | null;
 
-  @ApiProperty({ enum: STEP_STATES })
+  @ApiProperty({ enum: STEP_STATES, example: 'completed' })
   state: (typeof STEP_STATES)[number];
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: EXAMPLE.startedAt })
   startedAt: string;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: EXAMPLE.endedAt })
   endedAt: string | null;
 
   @ApiProperty({
     enum: HISTORY_SOURCES,
     description: "engine-records: the embedded engine's record log, complete; kpi-listeners: a real Zeebe, only what the KPI listeners reported (see gaps).",
+    example: 'engine-records',
   })
   source: (typeof HISTORY_SOURCES)[number];
 
-  @ApiProperty({ type: [String], description: 'What this source cannot tell; empty for engine-records.' })
+  @ApiProperty({ type: [String], description: 'What this source cannot tell; empty for engine-records.', example: [] })
   gaps: string[];
 
-  @ApiProperty({ description: 'The instance has more records than a timeline reads; the latest are missing.' })
+  @ApiProperty({ description: 'The instance has more records than a timeline reads; the latest are missing.', example: false })
   truncated: boolean;
 
   @ApiProperty({ type: [TimelineStepDto], description: 'Element instances in the order they were entered (the process itself is the instance).' })

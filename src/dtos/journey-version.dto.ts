@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import type { JourneyDeploymentEntity } from '../entities/journey-deployment.entity';
 import type { JourneyVersionEntity, ProblemCategory, ValidationProblem, VersionValidation } from '../entities/journey-version.entity';
+import { EXAMPLE } from './example-values';
 import { KeyRefDto } from './journey.dto';
 
 /**
@@ -12,8 +13,13 @@ import { KeyRefDto } from './journey.dto';
  */
 export const BPMN_XML_MAX_LENGTH = 1024 * 1024;
 
+const EXAMPLE_BPMN_XML = exampleBpmnXml('');
+const EXAMPLE_DEPLOYED_XML = exampleBpmnXml(
+  '<zeebe:executionListeners><zeebe:executionListener eventType="start" type="travesia.kpi" /><zeebe:executionListener eventType="end" type="travesia.kpi" /></zeebe:executionListeners>',
+);
+
 export class CreateJourneyVersionDto {
-  @ApiProperty({ description: `The diagram as BPMN 2.0 XML, as a modeller saves it (at most ${BPMN_XML_MAX_LENGTH} characters).` })
+  @ApiProperty({ description: `The diagram as BPMN 2.0 XML, as a modeller saves it (at most ${BPMN_XML_MAX_LENGTH} characters).`, example: EXAMPLE_BPMN_XML })
   @IsString()
   @IsNotEmpty()
   @MaxLength(BPMN_XML_MAX_LENGTH, { message: `$property must be at most ${BPMN_XML_MAX_LENGTH} characters long` })
@@ -21,7 +27,7 @@ export class CreateJourneyVersionDto {
 }
 
 export class JourneyVersionParamsDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.journeyId })
   @IsUUID()
   id: string;
 
@@ -40,7 +46,7 @@ export class ValidationProblemDto {
   @ApiProperty({ example: 'camunda-compat/implementation', description: 'bpmnlint/…, camunda-compat/…, travesia/… (the service’s own checks), zeebe/deployment (the engine refused it).' })
   rule: string;
 
-  @ApiProperty({ enum: ['error', 'warn'] })
+  @ApiProperty({ enum: ['error', 'warn'], example: 'error' })
   category: ProblemCategory;
 
   @ApiProperty({ example: 'Element of type <bpmn:ServiceTask> must have one extension element of type <zeebe:TaskDefinition>' })
@@ -48,19 +54,19 @@ export class ValidationProblemDto {
 }
 
 export class ValidationSummaryDto {
-  @ApiProperty({ description: 'No errors: the version can be deployed. Warnings do not block.' })
+  @ApiProperty({ description: 'No errors: the version can be deployed. Warnings do not block.', example: true })
   valid: boolean;
 
-  @ApiProperty()
+  @ApiProperty({ example: 0 })
   errorCount: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 0 })
   warningCount: number;
 
   @ApiProperty({ example: 'bpmnlint:recommended + camunda-compat/camunda-cloud-8-8' })
   ruleset: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: EXAMPLE.createdAt })
   validatedAt: string;
 }
 
@@ -81,7 +87,7 @@ export class DiffElementDto {
 }
 
 export class DiffElementChangeDto {
-  @ApiProperty()
+  @ApiProperty({ example: 'send_welcome' })
   id: string;
 
   @ApiProperty({ example: 'bpmn:ServiceTask' })
@@ -95,13 +101,13 @@ export class DiffElementChangeDto {
 }
 
 export class DiffFlowDto {
-  @ApiProperty()
+  @ApiProperty({ example: 'to_send_offer' })
   id: string;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, example: 'send_welcome' })
   sourceRef: string | null;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, example: 'send_offer' })
   targetRef: string | null;
 }
 
@@ -133,13 +139,13 @@ export class DiffFlowsDto {
 }
 
 export class VersionDiffDto {
-  @ApiProperty({ description: 'The version this one is compared with.' })
+  @ApiProperty({ description: 'The version this one is compared with.', example: 1 })
   previousVersion: number;
 
-  @ApiProperty({ description: 'Byte for byte the same XML.' })
+  @ApiProperty({ description: 'Byte for byte the same XML.', example: false })
   identical: boolean;
 
-  @ApiProperty({ description: 'No element or flow changed; the layout may have.' })
+  @ApiProperty({ description: 'No element or flow changed; the layout may have.', example: false })
   unchanged: boolean;
 
   @ApiProperty({ type: DiffElementsDto })
@@ -150,7 +156,7 @@ export class VersionDiffDto {
 }
 
 export class KpiListenerElementDto {
-  @ApiProperty()
+  @ApiProperty({ example: 'send_welcome' })
   elementId: string;
 
   @ApiProperty({ example: 'bpmn:ServiceTask' })
@@ -161,7 +167,7 @@ export class KpiListenerElementDto {
 }
 
 export class DeploymentKpiListenersDto {
-  @ApiProperty()
+  @ApiProperty({ example: true })
   enabled: boolean;
 
   @ApiProperty({ type: String, nullable: true, example: 'travesia.kpi' })
@@ -172,19 +178,19 @@ export class DeploymentKpiListenersDto {
 }
 
 export class DeploymentDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.deploymentId })
   id: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.journeyId })
   journeyId: string;
 
-  @ApiProperty({ description: 'The journey version deployed.' })
+  @ApiProperty({ description: 'The journey version deployed.', example: 2 })
   version: number;
 
-  @ApiProperty({ description: 'Zeebe’s process definition key (int64, as a string).', example: '2251799813685249' })
+  @ApiProperty({ description: 'Zeebe’s process definition key (int64, as a string).', example: EXAMPLE.processDefinitionKey })
   processDefinitionKey: string;
 
-  @ApiProperty({ description: 'The process definition’s version in Zeebe.' })
+  @ApiProperty({ description: 'The process definition’s version in Zeebe.', example: 2 })
   zeebeVersion: number;
 
   @ApiProperty({ type: DeploymentKpiListenersDto })
@@ -193,28 +199,28 @@ export class DeploymentDto {
   @ApiProperty({ type: KeyRefDto })
   deployedBy: KeyRefDto;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-24T16:20:00.000Z' })
   deployedAt: string;
 }
 
 /** What listings and reads of a version share. */
 class JourneyVersionBaseDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.journeyId })
   journeyId: string;
 
   @ApiProperty({ example: 2 })
   version: number;
 
-  @ApiProperty({ description: 'Hex SHA-256 of the XML.' })
+  @ApiProperty({ description: 'Hex SHA-256 of the XML.', example: EXAMPLE.checksum })
   checksum: string;
 
   @ApiProperty({ type: KeyRefDto, description: 'The API key that added the version.' })
   author: KeyRefDto;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-24T16:05:00.000Z' })
   createdAt: string;
 
-  @ApiProperty({ description: 'Whether this is the version deployed last.' })
+  @ApiProperty({ description: 'Whether this is the version deployed last.', example: true })
   live: boolean;
 
   @ApiProperty({ type: VersionDiffDto, nullable: true, description: 'Against the previous version; null for version 1.' })
@@ -223,10 +229,10 @@ class JourneyVersionBaseDto {
   @ApiProperty({ type: [String], description: 'Every message name the process can catch.', example: ['cart.abandoned'] })
   messageNames: string[];
 
-  @ApiProperty({ type: [String], description: 'Names of its message start events.' })
+  @ApiProperty({ type: [String], description: 'Names of its message start events.', example: [] })
   startMessageNames: string[];
 
-  @ApiProperty({ type: [String], description: 'Names its running instances can wait for.' })
+  @ApiProperty({ type: [String], description: 'Names its running instances can wait for.', example: ['cart.abandoned'] })
   waitingMessageNames: string[];
 
   @ApiProperty({ type: DeploymentDto, nullable: true, description: 'Its last deploy; null when never deployed.' })
@@ -242,10 +248,15 @@ export class JourneyVersionDto extends JourneyVersionBaseDto {
   @ApiProperty({ type: ValidationDto })
   validation: ValidationDto;
 
-  @ApiProperty({ description: 'The diagram as the analyst drew it.' })
+  @ApiProperty({ description: 'The diagram as the analyst drew it.', example: EXAMPLE_BPMN_XML })
   bpmnXml: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'What the engine got at the last deploy (KPI listeners injected).' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'What the engine got at the last deploy (KPI listeners injected).',
+    example: EXAMPLE_DEPLOYED_XML,
+  })
   deployedXml: string | null;
 }
 
@@ -257,7 +268,7 @@ export class DiagramProblemsResponseDto {
   @ApiProperty({ example: 'Unprocessable Entity' })
   error: string;
 
-  @ApiProperty({ example: 'Expected journey version 1 to have no validation errors, but found 2' })
+  @ApiProperty({ example: 'Expected journey version 2 to have no validation errors before deploying it, but found 1' })
   message: string;
 
   @ApiProperty({ type: [ValidationProblemDto] })
@@ -329,4 +340,25 @@ function mapValidationSummary(validation: VersionValidation): ValidationSummaryD
     ruleset: validation.ruleset,
     validatedAt: validation.validatedAt,
   };
+}
+
+/**
+ * A small journey as a modeller saves it, without the diagram layout: a welcome email, then the
+ * goal end event; `listeners` go into the task's extension elements (what a deploy injects).
+ */
+function exampleBpmnXml(listeners: string): string {
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="definitions" targetNamespace="http://bpmn.io/schema/bpmn">',
+    '  <bpmn:process id="welcome" isExecutable="true">',
+    '    <bpmn:startEvent id="start" name="Lead signed up" />',
+    '    <bpmn:sequenceFlow id="to_send_welcome" sourceRef="start" targetRef="send_welcome" />',
+    '    <bpmn:serviceTask id="send_welcome" name="Send welcome email">',
+    `      <bpmn:extensionElements><zeebe:taskDefinition type="touchpoint.email" />${listeners}</bpmn:extensionElements>`,
+    '    </bpmn:serviceTask>',
+    '    <bpmn:sequenceFlow id="to_end" sourceRef="send_welcome" targetRef="end_converted" />',
+    '    <bpmn:endEvent id="end_converted" name="Welcomed" />',
+    '  </bpmn:process>',
+    '</bpmn:definitions>',
+  ].join('\n');
 }

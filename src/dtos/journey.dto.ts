@@ -15,6 +15,18 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { GOAL_TYPES, type GoalType, type JourneyEntity, type JourneyGoal, REENTRY_RULES, type ReentryRule } from '../entities/journey.entity';
+import type { ErrorResponseDoc } from './error-responses.decorator';
+import { EXAMPLE } from './example-values';
+
+export const NO_SUCH_JOURNEY: ErrorResponseDoc = {
+  description: 'No such journey.',
+  message: `Expected the id of a journey, found no journey ${EXAMPLE.journeyId}`,
+};
+
+/** What a 409 says about an archived journey; `what` it cannot do, e.g. "be changed". */
+export function journeyArchived(what: string): ErrorResponseDoc {
+  return { description: 'The journey is archived.', message: `Journey ${EXAMPLE.journeyId} (welcome) is archived since 2025-11-26T10:00:00.000Z; it cannot ${what}` };
+}
 
 /** An XML id as BPMN uses them (an NCName, ASCII only): what a bpmnProcessId or element id may be. */
 export function IsBpmnId(): PropertyDecorator {
@@ -50,7 +62,7 @@ function OnlyForGoalType(type: GoalType): PropertyDecorator {
 }
 
 export class JourneyGoalDto {
-  @ApiProperty({ enum: GOAL_TYPES, description: 'end_event: reaching an end event of the diagram; message: a message (customer event) arriving.' })
+  @ApiProperty({ enum: GOAL_TYPES, description: 'end_event: reaching an end event of the diagram; message: a message (customer event) arriving.', example: 'end_event' })
   @IsIn(GOAL_TYPES)
   type: GoalType;
 
@@ -70,7 +82,7 @@ export class JourneyGoalDto {
 }
 
 export class KpiListenerSettingsDto {
-  @ApiPropertyOptional({ description: 'Inject the KPI execution listeners at deploy. Default true.' })
+  @ApiPropertyOptional({ description: 'Inject the KPI execution listeners at deploy. Default true.', example: true })
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
@@ -110,7 +122,12 @@ export class CreateJourneyDto {
   @Type(() => JourneyGoalDto)
   goal?: JourneyGoalDto | null;
 
-  @ApiPropertyOptional({ enum: REENTRY_RULES, default: 'never', description: 'May a customer travel it again: never, after their previous instance ended, or always.' })
+  @ApiPropertyOptional({
+    enum: REENTRY_RULES,
+    default: 'never',
+    description: 'May a customer travel it again: never, after their previous instance ended, or always.',
+    example: 'after_exit',
+  })
   @IsOptional()
   @IsIn(REENTRY_RULES)
   reentry?: ReentryRule;
@@ -124,7 +141,7 @@ export class CreateJourneyDto {
 
 /** Every field optional; null clears description and goal. The processId never changes. */
 export class UpdateJourneyDto {
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional({ maxLength: 200, example: 'Welcome (spring edition)' })
   @IsOptional()
   @Trim()
   @IsString()
@@ -132,7 +149,7 @@ export class UpdateJourneyDto {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 2000, example: 'Greets spring sign-ups with a discount on their first order.' })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -144,7 +161,7 @@ export class UpdateJourneyDto {
   @Type(() => JourneyGoalDto)
   goal?: JourneyGoalDto | null;
 
-  @ApiPropertyOptional({ enum: REENTRY_RULES })
+  @ApiPropertyOptional({ enum: REENTRY_RULES, example: 'never' })
   @IsOptional()
   @IsIn(REENTRY_RULES)
   reentry?: ReentryRule;
@@ -156,14 +173,41 @@ export class UpdateJourneyDto {
   kpiListeners?: KpiListenerSettingsDto;
 }
 
+/**
+ * Whole request bodies for the OpenAPI document: the goal's own examples name both endEventId
+ * and messageName, of which a goal takes the one of its type.
+ */
+export const CREATE_JOURNEY_EXAMPLES = {
+  endEventGoal: {
+    summary: 'Converted when the customer reaches an end event',
+    value: {
+      processId: 'welcome',
+      name: 'Welcome',
+      description: 'Greets new leads and turns them into first-time buyers.',
+      goal: { type: 'end_event', endEventId: 'end_converted' },
+      reentry: 'after_exit',
+      kpiListeners: { enabled: true, jobType: 'travesia.kpi' },
+    },
+  },
+  messageGoal: {
+    summary: 'Converted when an order arrives',
+    value: { processId: 'cart-recovery', name: 'Cart recovery', goal: { type: 'message', messageName: 'order.placed' } },
+  },
+} satisfies Record<string, { summary: string; value: CreateJourneyDto }>;
+
+export const UPDATE_JOURNEY_EXAMPLES = {
+  rename: { summary: 'A new name and description', value: { name: 'Welcome (spring edition)', description: 'Greets spring sign-ups with a discount on their first order.' } },
+  goal: { summary: 'Count conversions by orders instead', value: { goal: { type: 'message', messageName: 'order.placed' }, reentry: 'never' } },
+} satisfies Record<string, { summary: string; value: UpdateJourneyDto }>;
+
 export class JourneyIdParamDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.journeyId })
   @IsUUID()
   id: string;
 }
 
 export class ListJourneysQueryDto {
-  @ApiPropertyOptional({ description: 'Include archived journeys. Default false.' })
+  @ApiPropertyOptional({ description: 'Include archived journeys. Default false.', example: false })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
@@ -171,7 +215,7 @@ export class ListJourneysQueryDto {
 }
 
 export class KeyRefDto {
-  @ApiProperty({ description: 'Id of the API key.' })
+  @ApiProperty({ format: 'uuid', description: 'Id of the API key.', example: EXAMPLE.analystKeyId })
   keyId: string;
 
   @ApiProperty({ description: 'Name of the API key.', example: 'Marketing analyst' })
@@ -179,18 +223,18 @@ export class KeyRefDto {
 }
 
 export class KpiListenerSettingsResponseDto {
-  @ApiProperty()
+  @ApiProperty({ example: true })
   enabled: boolean;
 
   @ApiProperty({ description: 'The job type deploys use: the journey’s own, or the service default.', example: 'travesia.kpi' })
   jobType: string;
 
-  @ApiProperty({ description: 'Whether jobType is the service default (KPI_LISTENER_JOB_TYPE).' })
+  @ApiProperty({ description: 'Whether jobType is the service default (KPI_LISTENER_JOB_TYPE).', example: true })
   defaultJobType: boolean;
 }
 
 export class JourneyDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.journeyId })
   id: string;
 
   @ApiProperty({ example: 'welcome' })
@@ -199,37 +243,37 @@ export class JourneyDto {
   @ApiProperty({ example: 'Welcome' })
   name: string;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, example: 'Greets new leads and turns them into first-time buyers.' })
   description: string | null;
 
   @ApiProperty({ type: JourneyGoalDto, nullable: true })
   goal: JourneyGoalDto | null;
 
-  @ApiProperty({ enum: REENTRY_RULES })
+  @ApiProperty({ enum: REENTRY_RULES, example: 'after_exit' })
   reentry: ReentryRule;
 
   @ApiProperty({ type: KpiListenerSettingsResponseDto })
   kpiListeners: KpiListenerSettingsResponseDto;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'The version deployed last, which new instances run.' })
+  @ApiProperty({ type: Number, nullable: true, description: 'The version deployed last, which new instances run.', example: 2 })
   liveVersion: number | null;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'The newest version.' })
+  @ApiProperty({ type: Number, nullable: true, description: 'The newest version.', example: 3 })
   latestVersion: number | null;
 
-  @ApiProperty({ description: 'Archived journeys can be read but not changed, deployed or enrolled into.' })
+  @ApiProperty({ description: 'Archived journeys can be read but not changed, deployed or enrolled into.', example: false })
   archived: boolean;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: null })
   archivedAt: string | null;
 
   @ApiProperty({ type: KeyRefDto })
   createdBy: KeyRefDto;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-20T14:05:00.000Z' })
   createdAt: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', example: '2025-11-26T08:12:40.000Z' })
   updatedAt: string;
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
+import { EXAMPLE } from './example-values';
 import { JourneyGoalDto } from './journey.dto';
 
 const DATE_OR_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
@@ -53,13 +54,13 @@ export class KpiQueryDto {
 }
 
 export class TimeInActivityDto {
-  @ApiProperty({ description: 'Median of end − start over the element instances with both, in milliseconds (percentile_cont 0.5).' })
+  @ApiProperty({ description: 'Median of end − start over the element instances with both, in milliseconds (percentile_cont 0.5).', example: 840 })
   p50Ms: number;
 
-  @ApiProperty({ description: '95th percentile, in milliseconds (percentile_cont 0.95).' })
+  @ApiProperty({ description: '95th percentile, in milliseconds (percentile_cont 0.95).', example: 2310.5 })
   p95Ms: number;
 
-  @ApiProperty({ description: 'Element instances measured: those with both a start and an end.' })
+  @ApiProperty({ description: 'Element instances measured: those with both a start and an end.', example: 118 })
   samples: number;
 }
 
@@ -76,18 +77,23 @@ export class ElementKpiDto {
   @ApiProperty({
     description:
       'Element instances of the covered instances that were entered (a start row; for an element with only an end listener — start and boundary events — its end row).',
+    example: 120,
   })
   entered: number;
 
-  @ApiProperty({ description: 'Entered element instances that completed: an end row (elements with only a start listener — gateways — complete as they are entered).' })
+  @ApiProperty({
+    description: 'Entered element instances that completed: an end row (elements with only a start listener — gateways — complete as they are entered).',
+    example: 118,
+  })
   completed: number;
 
-  @ApiProperty({ description: 'entered − completed − dropped: entered, not left, in an instance still running.' })
+  @ApiProperty({ description: 'entered − completed − dropped: entered, not left, in an instance still running.', example: 1 })
   inFlight: number;
 
   @ApiProperty({
     description:
       'Entered and never completed, and left: the element instance was terminated (interrupted by an event, cancelled; known from the embedded engine’s records) or its process instance has ended (completed elsewhere, e.g. a terminate end event, or cancelled).',
+    example: 1,
   })
   dropped: number;
 
@@ -96,27 +102,35 @@ export class ElementKpiDto {
 }
 
 export class InstanceKpiDto {
-  @ApiProperty({ description: 'Instances covered: started (first KPI record) in [from, to), of the variant if one was asked for.' })
+  @ApiProperty({ description: 'Instances covered: started (first KPI record) in [from, to), of the variant if one was asked for.', example: 120 })
   started: number;
 
-  @ApiProperty({ description: 'Instances that completed (the process end listener ran).' })
+  @ApiProperty({ description: 'Instances that completed (the process end listener ran).', example: 117 })
   completed: number;
 
-  @ApiProperty({ description: 'Instances terminated (cancelled) without completing.' })
+  @ApiProperty({ description: 'Instances terminated (cancelled) without completing.', example: 2 })
   terminated: number;
 
-  @ApiProperty({ description: 'started − completed − terminated.' })
+  @ApiProperty({ description: 'started − completed − terminated.', example: 1 })
   active: number;
 
-  @ApiProperty({ description: "Instances that reached the journey's goal: entered the goal end event, or completed an element catching the goal message." })
+  @ApiProperty({
+    description: "Instances that reached the journey's goal: entered the goal end event, or completed an element catching the goal message.",
+    example: 45,
+  })
   converted: number;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'converted ÷ started; null without a goal or without instances.' })
+  @ApiProperty({ type: Number, nullable: true, description: 'converted ÷ started; null without a goal or without instances.', example: 0.375 })
   conversionRate: number | null;
 }
 
 export class VariantKpiDto {
-  @ApiProperty({ type: String, nullable: true, description: 'The A/B variant (the latest `variant` variable the instance had); null: instances without one.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The A/B variant (the latest `variant` variable the instance had); null: instances without one.',
+    example: 'A',
+  })
   variant: string | null;
 
   @ApiProperty({ type: InstanceKpiDto })
@@ -127,28 +141,40 @@ export class VariantKpiDto {
 }
 
 class KpiScopeDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: EXAMPLE.journeyId })
   journeyId: string;
 
   @ApiProperty({ example: 'welcome' })
   processId: string;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'The journey version; null when none is live and none was asked for.' })
+  @ApiProperty({ type: Number, nullable: true, description: 'The journey version; null when none is live and none was asked for.', example: 2 })
   version: number | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Instances started at or after this instant count; null: no lower bound.',
+    example: '2025-11-01T00:00:00.000Z',
+  })
   from: string | null;
 
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Instances started before this instant count; null: no upper bound.',
+    example: '2025-12-01T00:00:00.000Z',
+  })
   to: string | null;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({ type: String, nullable: true, description: 'The variant asked for; null: every instance.', example: null })
   variant: string | null;
 
   @ApiProperty({ type: JourneyGoalDto, nullable: true })
   goal: JourneyGoalDto | null;
 
-  @ApiProperty({ type: [String], description: 'The elements whose records count as reaching the goal.' })
+  @ApiProperty({ type: [String], description: 'The elements whose records count as reaching the goal.', example: ['end_converted'] })
   goalElementIds: string[];
 }
 
