@@ -123,6 +123,6 @@ describe('web client: sign-in and journeys (Chromium)', () => {
 
     // then
     await page.waitForSelector('.login');
-    expect(await page.evaluate(() => localStorage.getItem('travesia.apiKey'))).toBeNull();
+    expect(await page.evaluate("localStorage.getItem('travesia.apiKey')")).toBeNull();
   });
 });
