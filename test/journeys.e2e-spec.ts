@@ -408,6 +408,61 @@ describe('journeys (e2e)', () => {
     });
   });
 
+  describe('draft lint (the modeller\'s live validation)', () => {
+    it('should validate a draft like a version, per element, and store nothing', async () => {
+      // given
+      const journey = await createJourney('drafty');
+
+      // when
+      const broken = (await analyst().post(`/api/journeys/${journey.id}/lint`, { bpmnXml: journeyXml('drafty', { broken: true }) }).expect(200)).body;
+      const fixed = (await analyst().post(`/api/journeys/${journey.id}/lint`, { bpmnXml: journeyXml('drafty') }).expect(200)).body;
+
+      // then
+      expect(broken).toMatchObject({ valid: false, ruleset: expect.stringContaining('camunda') });
+      expect(broken.problems).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ elementId: 'send', category: 'error' }),
+          expect.objectContaining({ elementId: 'toOffer', category: 'error' }),
+        ]),
+      );
+      expect(broken.errorCount).toBe(broken.problems.filter((p: Body) => p.category === 'error').length);
+      expect(fixed).toMatchObject({ valid: true, errorCount: 0 });
+      expect(fixed.problems.filter((p: Body) => p.category === 'error')).toEqual([]);
+      expect((await as('owner').get(`/api/journeys/${journey.id}/versions`).expect(200)).body).toEqual([]);
+    });
+
+    it("should answer 400 for a draft that is not a diagram of the journey's process, 404 for an unknown journey and 403 for an owner", async () => {
+      const journey = await createJourney('drafty-refusals');
+      const other = await analyst().post(`/api/journeys/${journey.id}/lint`, { bpmnXml: journeyXml('someone-else') }).expect(400);
+      expect(other.body.details).toEqual([{ field: 'bpmnXml', messages: [expect.stringContaining("must define the journey's process 'drafty-refusals'")] }]);
+      await analyst().post(`/api/journeys/${journey.id}/lint`, { bpmnXml: 'hello' }).expect(400);
+      await analyst().post(`/api/journeys/${journey.id}/lint`, {}).expect(400);
+      await analyst().post(`/api/journeys/${randomUUID()}/lint`, { bpmnXml: journeyXml('x') }).expect(404);
+      await as('owner').post(`/api/journeys/${journey.id}/lint`, { bpmnXml: journeyXml('drafty-refusals') }).expect(403);
+    });
+  });
+
+  describe('the modelling library (bpmn/)', () => {
+    it('should hand out the touchpoint element templates and the sample journeys as shipped', async () => {
+      // when
+      const templates = (await analyst().get('/api/modeling/element-templates').expect(200)).body;
+      const samples = (await as('owner').get('/api/modeling/samples').expect(200)).body;
+
+      // then
+      expect(templates.map((t: Body) => t.id).sort()).toEqual(['travesia.touchpoint.email', 'travesia.touchpoint.push', 'travesia.touchpoint.sms', 'travesia.touchpoint.webhook']);
+      expect(templates.every((t: Body) => Array.isArray(t.properties) && t.appliesTo.includes('bpmn:ServiceTask'))).toBe(true);
+      expect(samples.map((s: Body) => [s.file, s.processId])).toEqual([
+        ['cart-recovery.bpmn', expect.any(String)],
+        ['cross-sell.bpmn', expect.any(String)],
+        ['welcome.bpmn', 'welcome'],
+      ]);
+      const welcome = samples.find((s: Body) => s.file === 'welcome.bpmn');
+      expect(welcome).toMatchObject({ name: 'Welcome', description: expect.stringContaining('Welcome journey') });
+      expect(welcome.bpmnXml).toBe(readFileSync(join(SAMPLES, 'welcome.bpmn'), 'utf8'));
+      await as('client').get('/api/modeling/samples').expect(403);
+    });
+  });
+
   describe('what only the engine refuses', () => {
     it("should answer 422 with the engine's problems per element, and leave nothing live", async () => {
       // given: a start listener on a start event passes the linter, but Zeebe refuses it

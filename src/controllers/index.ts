@@ -11,6 +11,7 @@ import { JourneyVersionController } from './journey-version.controller';
 import { JourneyController } from './journey.controller';
 import { KpiController } from './kpi.controller';
 import { MetricsController } from './metrics.controller';
+import { ModelingController } from './modeling.controller';
 
 export * from './api-key.controller';
 export * from './customer-history.controller';
@@ -24,9 +25,10 @@ export * from './journey-version.controller';
 export * from './journey.controller';
 export * from './kpi.controller';
 export * from './metrics.controller';
+export * from './modeling.controller';
 
 /** Served by every role: probes and scrapes reach each process. */
 export const operationsControllers = [HealthController, MetricsController];
 
 /** The REST API, served when ROLE is `api` or `all`. */
-export const apiControllers: Type[] = [ApiKeyController, JourneyController, JourneyVersionController, CustomerController, EventController, EnrolmentController, IncidentController, KpiController, InstanceHistoryController, CustomerHistoryController];
+export const apiControllers: Type[] = [ApiKeyController, JourneyController, JourneyVersionController, CustomerController, EventController, EnrolmentController, IncidentController, KpiController, InstanceHistoryController, CustomerHistoryController, ModelingController];

@@ -52,6 +52,27 @@ export class JourneyVersionController {
     return this.service.add(auth, id, dto);
   }
 
+  @Post('lint')
+  @HttpCode(HttpStatus.OK)
+  @Auth('analyst')
+  @ApiOperation({
+    summary: 'Validate a draft',
+    description:
+      'Runs the validation of a new version (bpmn-moddle, bpmnlint recommended + camunda-compat Camunda 8.8, the journey rules) on a diagram without storing it: ' +
+      "the web modeller's live lint. The diagram must define the journey's process.",
+  })
+  @ApiOkResponse({ type: ValidationDto, description: 'What saving this diagram as a version would find.' })
+  @ApiErrors({
+    400: {
+      description: 'Invalid input, or XML that is not a BPMN diagram of the journey’s process; `details` lists the problems per field.',
+      details: [{ field: 'bpmnXml', messages: ["bpmnXml must define the journey's process 'welcome', but it defines 'Process_1'"] }],
+    },
+    404: NO_SUCH_JOURNEY,
+  })
+  lint(@Param() { id }: JourneyIdParamDto, @Body() dto: CreateJourneyVersionDto): Promise<ValidationDto> {
+    return this.service.lint(id, dto);
+  }
+
   @Get('versions')
   @Auth('analyst', 'owner')
   @ApiOperation({ summary: 'List the versions', description: 'Oldest first, without XML; `live` marks the version deployed last.' })

@@ -13,3 +13,4 @@ export * from './incident.dto';
 export * from './kpi.dto';
 export * from './instance-history.dto';
 export * from './customer-history.dto';
+export * from './modeling.dto';

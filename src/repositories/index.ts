@@ -1,4 +1,5 @@
 import { ApiKeyRepository } from './api-key.repository';
+import { BpmnLibraryRepository } from './bpmn-library.repository';
 import { BpmnLintRepository } from './bpmn-lint.repository';
 import { BpmnModdleRepository } from './bpmn-moddle.repository';
 import { CryptoRepository } from './crypto.repository';
@@ -24,6 +25,7 @@ import { TerminalRepository } from './terminal.repository';
 
 export * from './api-key.repository';
 export * from './bpmn-diagram';
+export * from './bpmn-library.repository';
 export * from './bpmn-lint.repository';
 export * from './bpmn-moddle.repository';
 export * from './crypto.repository';
@@ -57,4 +59,4 @@ export * from './process-instance.repository';
 export * from './terminal.repository';
 
 /** Repositories provided by the core module (the database server and DataSource come from its options). */
-export const repositories = [DatabaseRepository, MetricsRepository, JourneyRepository, BpmnModdleRepository, BpmnLintRepository, ProcessDeploymentRepository, ApiKeyRepository, CryptoRepository, TerminalRepository, CustomerRepository, CustomerEventRepository, EventOutboxRepository, MessagePublisherRepository, EnrolmentRepository, EnrolmentJobRepository, ProcessInstanceRepository, instanceStateProvider, incidentProvider, JourneyModelRepository, KpiEventRepository, KpiReportRepository, CustomerJourneyRepository, instanceHistoryProvider];
+export const repositories = [DatabaseRepository, MetricsRepository, JourneyRepository, BpmnModdleRepository, BpmnLintRepository, BpmnLibraryRepository, ProcessDeploymentRepository, ApiKeyRepository, CryptoRepository, TerminalRepository, CustomerRepository, CustomerEventRepository, EventOutboxRepository, MessagePublisherRepository, EnrolmentRepository, EnrolmentJobRepository, ProcessInstanceRepository, instanceStateProvider, incidentProvider, JourneyModelRepository, KpiEventRepository, KpiReportRepository, CustomerJourneyRepository, instanceHistoryProvider];

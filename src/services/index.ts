@@ -19,6 +19,7 @@ import { KpiService } from './kpi.service';
 import { MessageRoutingRefreshService } from './message-routing-refresh.service';
 import { MessageRoutingTableService } from './message-routing-table.service';
 import { MetricsService } from './metrics.service';
+import { ModelingService } from './modeling.service';
 
 export * from './api-key.service';
 export * from './api-key-bootstrap.service';
@@ -41,5 +42,6 @@ export * from './kpi.service';
 export * from './message-routing-refresh.service';
 export * from './message-routing-table.service';
 export * from './metrics.service';
+export * from './modeling.service';
 
-export const services = [HealthService, MetricsService, JourneyService, JourneyVersionService, ApiKeyService, ApiKeyBootstrapService, CustomerService, CustomerPrivacyService, EventService, EventDispatcherService, MessageRoutingTableService, MessageRoutingRefreshService, EnrolmentTrackerService, EnrolmentService, EnrolmentJobService, IncidentService, KpiCaptureService, KpiExitsService, KpiService, InstanceHistoryService, CustomerHistoryService];
+export const services = [HealthService, MetricsService, JourneyService, JourneyVersionService, ApiKeyService, ApiKeyBootstrapService, CustomerService, CustomerPrivacyService, EventService, EventDispatcherService, MessageRoutingTableService, MessageRoutingRefreshService, EnrolmentTrackerService, EnrolmentService, EnrolmentJobService, IncidentService, KpiCaptureService, KpiExitsService, KpiService, InstanceHistoryService, CustomerHistoryService, ModelingService];

@@ -85,6 +85,17 @@ export class JourneyVersionService {
     return mapVersion(version, { liveVersion: journey.liveVersion, lastDeployment: null });
   }
 
+  /**
+   * A draft's validation, stored nowhere: what saving the diagram as a version would find, and
+   * what deploying it would refuse (the web modeller's live lint).
+   */
+  async lint(journeyId: string, dto: CreateJourneyVersionDto): Promise<ValidationDto> {
+    const journey = await this.requireJourney(journeyId);
+    const document = await this.readVersionXml(dto.bpmnXml);
+    this.journeyProcess(journey, document);
+    return mapValidation(await this.validateDocument(journey, document));
+  }
+
   async list(journeyId: string): Promise<JourneyVersionSummaryDto[]> {
     const journey = await this.requireJourney(journeyId);
     const [versions, deployments] = await Promise.all([this.journeys.listVersions(journeyId), this.journeys.listDeployments(journeyId)]);
