@@ -58,3 +58,22 @@ export class Router {
     return undefined;
   }
 }
+
+/**
+ * A view whose code loads when it is first shown: the diagram screens bring bpmn-js (about
+ * 2 MB), which the sign-in and the lists do without.
+ */
+export function lazyView(load: () => Promise<View>): View {
+  let view: View | undefined;
+  let left = false;
+  return {
+    mount: async (container) => {
+      view = await load();
+      if (!left) await view.mount(container);
+    },
+    unmount: () => {
+      left = true;
+      view?.unmount?.();
+    },
+  };
+}
