@@ -1,4 +1,5 @@
-import type { Route } from '../../router';
-import { KpisView } from './kpis-view';
+import { lazyView, type Route } from '../../router';
 
-export const kpisRoutes: Route[] = [{ path: '/journeys/:id/kpis', view: (params, query) => new KpisView(params.id, query) }];
+export const kpisRoutes: Route[] = [
+  { path: '/journeys/:id/kpis', view: (params, query) => lazyView(async () => new (await import('./kpis-view')).KpisView(params.id, query)) },
+];
