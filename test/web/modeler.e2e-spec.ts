@@ -58,7 +58,7 @@ describe('web client: the modeller (Chromium)', () => {
     await page.close();
   });
 
-  const lintItems = () => page.$$eval('#lint li.problem', (items) => items.map((item) => `${item.className.replace('problem ', '')}:${(item as HTMLElement).dataset.elementId}`));
+  const lintItems = () => page.$$eval('#lint li.problem', (items) => items.map((item) => `${item.className.replace('problem ', '')}:${item.getAttribute('data-element-id')}`));
 
   it('should lint, fix with a touchpoint template, save and deploy a journey', async () => {
     // given a new journey: its modeller opens on a blank diagram, which lint finds incomplete
@@ -88,7 +88,7 @@ describe('web client: the modeller (Chromium)', () => {
     await templateField.fill('thank-you');
 
     // then the error is gone
-    await page.waitForFunction(() => !document.querySelector('#lint li.problem.error') && !document.querySelector('#lint.pending'));
+    await page.waitForFunction("!document.querySelector('#lint li.problem.error') && !document.querySelector('#lint.pending')");
     expect(await page.$('.djs-overlay .lint-badge.error')).toBeNull();
 
     // when the analyst saves and deploys
