@@ -126,7 +126,7 @@ Ingestion through \`POST /api/events/batch\` (1,000 events per request, 4 reques
 |---|---:|---:|---:|
 ${ingestionRows}
 
-Event → touchpoint: events POSTed one by one to \`/api/events\` at a steady rate for ${EVENT_SECONDS} s, each for a customer whose journey waits for \`order.placed\`; measured from the request until the next touchpoint job (\`touchpoint.email\`) reaches a worker — stored, routed from the outbox as a BPMN message, correlated, job created and pushed, each step durable before the next. The service runs \`ROLE=all\` (API, dispatcher, engine) in its own process; the load generator and the worker run in the benchmark process on the same 2 cores. Target: p99 < 50 ms at 500 events/s.
+Event → touchpoint: events POSTed one by one to \`/api/events\` at a steady rate for ${EVENT_SECONDS} s, each for a customer whose journey — deployed through the REST API, so with the KPI listeners Travesía injects — waits for \`order.placed\`; measured from the request until the next touchpoint job (\`touchpoint.email\`) reaches a worker — stored, routed from the outbox as a BPMN message, correlated, the KPI worker's two listener jobs (the catch event's end, the touchpoint's start), job created and pushed, each step durable before the next. The service runs \`ROLE=all\` (API, dispatcher, engine) in its own process; the load generator and the worker run in the benchmark process on the same 2 cores. Target: p99 < 50 ms at 500 events/s.
 
 | events/s | delivered | p50 ms | p99 ms | max ms |
 |---:|---:|---:|---:|---:|

@@ -17,6 +17,22 @@ const XML = `<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>`;
 
+/** POST /api/journeys, a version with the diagram, and its deploy (KPI listeners injected). */
+async function deployJourney(httpUrl: string, key: string): Promise<void> {
+  const call = async (path: string, body?: object) => {
+    const response = await fetch(`${httpUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
+    return (await response.json()) as { id: string };
+  };
+  const journey = await call('/api/journeys', { processId: 'thank-buyers', name: 'Thank buyers', reentry: 'always' });
+  await call(`/api/journeys/${journey.id}/versions`, { bpmnXml: XML });
+  await call(`/api/journeys/${journey.id}/versions/1/deploy`);
+}
+
 export interface EventLatencyResult {
   rate: number;
   sent: number;
@@ -30,7 +46,10 @@ export interface EventLatencyResult {
  * The "moment of truth" path: a customer event POSTed to the REST API at a steady rate reaches
  * a journey waiting for it, and the next touchpoint job reaches a worker. Measured from the
  * request being sent to the job arriving (event stored, routed as a BPMN message, correlated,
- * job created and pushed — every step durable before the next).
+ * job created and pushed — every step durable before the next). The journey is deployed as a
+ * user deploys it, through the REST API, so the KPI execution listeners Travesía injects (the
+ * catch event's end, the touchpoint's start: two more jobs for the in-service KPI worker) are on
+ * the measured path.
  */
 export async function runEventLatency(
   httpUrl: string,
@@ -51,7 +70,7 @@ export async function runEventLatency(
       body: JSON.stringify({ name: 'bench', role: 'client' }),
     });
     const { secret } = (await keyResponse.json()) as { secret: string };
-    await zeebe.deployResource({ process: Buffer.from(XML), name: 'thank-buyers.bpmn' });
+    await deployJourney(httpUrl, adminKey);
     let next = 0;
     await Promise.all(
       Array.from({ length: 100 }, async () => {
