@@ -60,4 +60,17 @@ describe('architecture', () => {
     }
     expect(problems).toEqual([]);
   });
+
+  it('should let the web client reach the service over REST only, through its one API module', () => {
+    const client = join(__dirname, '..', 'client', 'src');
+    const problems: string[] = [];
+    for (const file of sources(client)) {
+      for (const spec of imports(file)) {
+        if (spec.startsWith('.') && !resolve(dirname(file), spec).startsWith(client)) problems.push(`${relative(client, file)} imports ${spec}`);
+        if (/^(@nestjs\/|typeorm|pg$|@grpc\/|@camunda8\/)/.test(spec)) problems.push(`${relative(client, file)} imports ${spec}`);
+      }
+      if (/\bfetch\(/.test(readFileSync(file, 'utf8')) && !file.endsWith(join('api', 'api-client.ts'))) problems.push(`${relative(client, file)} calls fetch itself`);
+    }
+    expect(problems).toEqual([]);
+  });
 });
