@@ -4,6 +4,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { createKeys, expectAuthMatrix, type RoleKeys } from './helpers/auth';
 import { createTestApp, type TestApp } from './helpers/test-app';
+import { eventually } from './helpers/until';
 
 describe('customers (e2e)', () => {
   let testApp: TestApp;
@@ -351,7 +352,7 @@ describe('customers (e2e)', () => {
       const event = { eventId: 'greta-1', type: 'order.placed', customerId: 'crm-travelling', occurredAt: new Date().toISOString(), properties: { note: 'greta-secret-note' } };
       await postEvents([event]).expect(200);
       const engineText = () => recordText(testApp.databaseUrl, 'greta.private@example.com', 'greta-secret-note', '"crm-travelling"');
-      await until(async () => (await engineText()).some((hit) => hit.includes('greta-secret-note')));
+      await eventually('the message in the records', async () => (await engineText()).some((hit) => hit.includes('greta-secret-note')));
       expect((await engineText()).length).toBeGreaterThan(0);
 
       // when
@@ -427,10 +428,3 @@ async function recordRows(databaseUrl: string, sql: string, params: unknown[] = 
   }
 }
 
-async function until(done: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error('Timed out');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

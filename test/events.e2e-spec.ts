@@ -8,6 +8,7 @@ import { createKeys, expectAuthMatrix, type RoleKeys } from './helpers/auth';
 import { isWaitingAt } from './helpers/event-records';
 import { records } from './helpers/records';
 import { createTestApp, type TestApp } from './helpers/test-app';
+import { eventually } from './helpers/until';
 
 const WAIT_FOR_ORDER = `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"
@@ -291,13 +292,13 @@ describe('customer events (e2e)', () => {
         currency: 'EUR',
         channel: 'web',
       });
-      await waitFor(async () => (await routingOf('ev-route'))['r-1'] === 'published');
+      await eventually('the event to be published', async () => (await routingOf('ev-route'))['r-1'] === 'published');
     });
 
     it('should let an instance catch an event posted before it reached its catch event, for the message time to live', async () => {
       // given: the event is published while no instance of the customer waits for it
       await post(event({ eventId: 'early-1', type: 'order.placed', customerId: 'ev-early', properties: { orderId: 'o-early' } })).expect(201);
-      await waitFor(async () => (await routingOf('ev-early'))['early-1'] === 'published');
+      await eventually('the early event to be published', async () => (await routingOf('ev-early'))['early-1'] === 'published');
 
       // when
       const result = await zeebe().createProcessInstanceWithResult({ bpmnProcessId: 'wait-for-order', variables: { customerId: 'ev-early' }, requestTimeout: 20_000 });
@@ -348,7 +349,7 @@ describe('customer events (e2e)', () => {
       }
 
       // then
-      await waitFor(async () => (await routingOf('ev-held'))['held-1'] === 'published');
+      await eventually('the held event to be published', async () => (await routingOf('ev-held'))['held-1'] === 'published');
     });
 
     it('should publish only the types a deployed journey catches once the routing table is fed', async () => {
@@ -363,7 +364,7 @@ describe('customer events (e2e)', () => {
         ]).expect(200);
 
         // then
-        await waitFor(async () => {
+        await eventually('the routing to catch up', async () => {
           const routed = await routingOf('ev-table');
           return routed['rt-1'] === 'skipped' && routed['rt-2'] === 'published';
         });
@@ -420,7 +421,7 @@ describe('customer events whose message time to live runs out (e2e)', () => {
   async function expiredMessageOf(messageId: string): Promise<void> {
     const [published] = await waitForMessagesPublished(db, messageId);
     expect(published.value.timeToLive).toBe(TTL_MS);
-    await waitFor(async () => (await records(db, { valueType: 'MESSAGE', intent: 'EXPIRED', after: published.position })).some((expired) => expired.key === published.key));
+    await eventually('the message to expire', async () => (await records(db, { valueType: 'MESSAGE', intent: 'EXPIRED', after: published.position })).some((expired) => expired.key === published.key));
   }
 
   it('should not let an instance catch an event whose message time to live ran out before it reached its catch event', async () => {
@@ -431,7 +432,7 @@ describe('customer events whose message time to live runs out (e2e)', () => {
     // when
     const finished = zeebe.createProcessInstanceWithResult({ bpmnProcessId: 'wait-for-order', variables: { customerId: 'ev-late' }, requestTimeout: 20_000 });
     const [instance] = await waitForInstancesOf(db, 'wait-for-order', 'ev-late', 1);
-    await waitFor(() => isWaitingAt(db, instance, 'orderPlaced'));
+    await eventually('the instance to wait at orderPlaced', () => isWaitingAt(db, instance, 'orderPlaced'));
 
     // then: it waits with nothing correlated, and the next order is the one it catches
     expect(await records(db, { processInstanceKey: instance, valueType: 'PROCESS_MESSAGE_SUBSCRIPTION', intent: 'CORRELATED' })).toEqual([]);
@@ -448,7 +449,7 @@ describe('customer events whose message time to live runs out (e2e)', () => {
     // …the instance it started ends and its message expires, so that the engine would start another for the same message…
     const job = await waitForJobOf(zeebe, 'test.welcome', (variables) => variables.customerId === 'ev-once');
     await zeebe.completeJob({ jobKey: job.key, variables: {} });
-    await waitFor(async () => (await records(db, { processInstanceKey: job.processInstanceKey, bpmnElementType: 'PROCESS', intent: 'ELEMENT_COMPLETED' })).length === 1);
+    await eventually('the instance to complete', async () => (await records(db, { processInstanceKey: job.processInstanceKey, bpmnElementType: 'PROCESS', intent: 'ELEMENT_COMPLETED' })).length === 1);
     await expiredMessageOf('default/reg-once');
     // …and then comes again, alone and in a batch, followed by a later event of the customer
     const again = [await post(registration), await batch([registration, { ...registration, occurredAt: '2025-09-02T10:00:00Z' }])];
@@ -506,14 +507,6 @@ describe('customer events while the engine is unreachable (e2e)', () => {
   });
 });
 
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** Activates jobs of `type` until one for which `mine` holds arrives. */
 async function waitForJobOf(zeebe: ZeebeGrpcClient, type: string, mine: (variables: Record<string, unknown>) => boolean) {
   for (let attempt = 0; attempt < 100; attempt++) {
@@ -530,7 +523,7 @@ async function messagesPublished(db: Pool, messageId: string) {
 }
 
 async function waitForMessagesPublished(db: Pool, messageId: string) {
-  await waitFor(async () => (await messagesPublished(db, messageId)).length > 0);
+  await eventually(`message ${messageId} to be published`, async () => (await messagesPublished(db, messageId)).length > 0);
   return messagesPublished(db, messageId);
 }
 
@@ -549,6 +542,6 @@ async function instancesOf(db: Pool, bpmnProcessId: string, customerId: string):
 }
 
 async function waitForInstancesOf(db: Pool, bpmnProcessId: string, customerId: string, count: number): Promise<string[]> {
-  await waitFor(async () => (await instancesOf(db, bpmnProcessId, customerId)).length >= count);
+  await eventually(`${count} instance(s) of ${bpmnProcessId}`, async () => (await instancesOf(db, bpmnProcessId, customerId)).length >= count);
   return instancesOf(db, bpmnProcessId, customerId);
 }

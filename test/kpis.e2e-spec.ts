@@ -6,6 +6,7 @@ import { KpiListenerWorker } from '../src/job-workers';
 import { runHandler } from '../src/workers/testing/fake-job';
 import { createKeys, expectAuthMatrix, type RoleKeys } from './helpers/auth';
 import { createTestApp, type TestApp } from './helpers/test-app';
+import { until } from './helpers/until';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = any;
@@ -81,16 +82,6 @@ describe('KPIs and history (e2e)', () => {
     }
     if (jobs.length !== count) throw new Error(`Expected ${count} jobs of ${type}, got ${jobs.length}`);
     return jobs;
-  }
-
-  async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (done(value)) return value;
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
   }
 
   const kpis = async (query = '') => (await as('owner').get(`/api/journeys/${journey.id}/kpis${query}`).expect(200)).body as Body;

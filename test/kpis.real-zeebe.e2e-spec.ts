@@ -4,6 +4,7 @@ import { ZeebeClientRepository, type ZeebeGrpcClient } from '../src/engine-host'
 import { KPI_LISTENER_HISTORY_GAPS } from '../src/services';
 import { createKeys, type RoleKeys } from './helpers/auth';
 import { createTestApp, type TestApp } from './helpers/test-app';
+import { until } from './helpers/until';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = any;
@@ -48,16 +49,6 @@ describe('KPIs and history with an external Zeebe (e2e)', () => {
     put: (path: string, body?: object) => request(http).put(path).set('x-api-key', keys[role]).send(body),
     delete: (path: string) => request(http).delete(path).set('x-api-key', keys[role]),
   });
-
-  async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await read();
-      if (done(value)) return value;
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 
   const timeline = async (customerId: string) => (await as('owner').get(`/api/instances/${enrolments.get(customerId).processInstanceKey}/timeline`).expect(200)).body as Body;
 

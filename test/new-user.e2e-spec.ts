@@ -5,6 +5,8 @@ import request from 'supertest';
 import { ZeebeClientRepository, type ZeebeGrpcClient } from '../src/engine-host';
 import { createKeys, type RoleKeys } from './helpers/auth';
 import { createTestApp, type TestApp } from './helpers/test-app';
+import { until } from './helpers/until';
+import { sendEmails } from './helpers/touchpoints';
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -42,31 +44,6 @@ describe('a new user, end to end', () => {
   }, 60_000);
   afterAll(() => testApp?.close());
 
-  /** The touchpoint worker of this test: completes the email jobs of these customers. */
-  async function sendEmails(template: string, customers: string[]): Promise<void> {
-    const pending = new Set(customers);
-    const deadline = Date.now() + 20_000;
-    while (pending.size > 0 && Date.now() < deadline) {
-      const jobs = (await zeebe.activateJobs({ type: 'touchpoint.email', worker: 'mailer', timeout: 30_000, maxJobsToActivate: 10, requestTimeout: 500 } as never)) as never as Body[];
-      for (const job of jobs) {
-        expect(job.customHeaders.template).toBe(template);
-        pending.delete(job.variables.customerId);
-        await zeebe.completeJob({ jobKey: job.key, variables: { [`${template}SentAt`]: new Date().toISOString() } });
-      }
-    }
-    expect([...pending]).toEqual([]);
-  }
-
-  async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const value = await read();
-      if (done(value)) return value;
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-
   it('should model, deploy, enrol, run and measure a welcome journey', async () => {
     // The analyst creates the journey and uploads a first, broken diagram: lint finds it.
     const journey = (
@@ -100,13 +77,13 @@ describe('a new user, end to end', () => {
     expect(again).toMatchObject({ id: enrolments.get('ana')!.id, existing: true });
 
     // Welcome emails go out; three customers order; they are thanked.
-    await sendEmails('welcome', CUSTOMERS);
+    await sendEmails(zeebe, 'welcome', CUSTOMERS);
     for (const name of BUYERS) {
       await as('client')
         .post('/api/events', { source: 'shop', eventId: `order-${name}`, type: 'order.placed', customerId: name, occurredAt: new Date().toISOString(), revenue: 42, currency: 'EUR' })
         .expect(201);
     }
-    await sendEmails('thank-you', BUYERS);
+    await sendEmails(zeebe, 'thank-you', BUYERS);
 
     // The enrolments of the buyers complete; the others still wait for an order.
     const statuses = await until(

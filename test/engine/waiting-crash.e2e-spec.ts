@@ -5,6 +5,7 @@ import { processBuilder } from '../helpers/bpmn';
 import { catchEvent, eventDocument, message, messageDefinition, startEvent, timerDefinition } from '../helpers/event-bpmn';
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
+import { eventually } from '../helpers/until';
 
 /** Timers that fire before the kill, and timers that are still pending at the kill. */
 const EARLY_TIMERS = 5;
@@ -81,7 +82,7 @@ describe('waiting instances survive a crash (SIGKILL)', () => {
     const expiring = await publish('crash.paid', 'x-1', EXPIRING_TTL_MS, { paid: 'late' });
 
     // when: killed once the early timers fired and the early messages correlated
-    await until(async () => (await counts()).timersTriggered >= EARLY_TIMERS, 8_000);
+    await eventually('the early timers to fire', async () => (await counts()).timersTriggered >= EARLY_TIMERS, 8_000);
     const before = await counts();
     const killedAfterMs = Date.now() - startedAt;
     const victim = service!;
@@ -124,7 +125,7 @@ describe('waiting instances survive a crash (SIGKILL)', () => {
     // then every acknowledged instance completes, exactly once
     const started = await startedInstances();
     const all = [...acknowledged, ...started, alreadyTaken, expired];
-    await until(async () => (await completedAmong(all)) === all.length, 30_000).catch(() => undefined);
+    await eventually('every instance to complete', async () => (await completedAmong(all)) === all.length, 30_000).catch(() => undefined);
     expect(await completedAmong(all)).toBe(all.length);
     expect(await repeated(`value_type = 'PROCESS_INSTANCE' and intent = 'ELEMENT_COMPLETED' and bpmn_element_type = 'PROCESS'`, 'process_instance_key')).toEqual([]);
     expect(await repeated(`value_type = 'PROCESS_INSTANCE' and intent = 'ELEMENT_COMPLETED' and element_id in ('paid', 'confirmed', 'delay', 'pause', 'finished')`, 'key')).toEqual([]);
@@ -262,14 +263,6 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `condition` until it holds; rejects after `timeoutMs`. */
-async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);
-    await sleep(50);
-  }
-}
-
 /** Retries a call while the restarted service's gateway is not accepting yet. */
 async function retry<T>(fn: () => Promise<T>, attempts = 50): Promise<T> {
   for (let i = 1; ; i++) {

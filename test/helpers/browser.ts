@@ -2,7 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import type { TestApp } from './test-app';
+import type { App } from 'supertest/types';
+import { ZeebeClientRepository, type ZeebeGrpcClient } from '../../src/engine-host';
+import { createKeys, type RoleKeys } from './auth';
+import { createTestApp, type TestApp } from './test-app';
 
 /** Debian's Chromium (`apt-get install -y chromium`); never a downloaded browser. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -73,4 +76,41 @@ export function pageErrors(page: Page): string[] {
     if (message.type() === 'error') errors.push(message.text());
   });
   return errors;
+}
+
+/** What every browser test starts from: the real service listening, a key per role, the app's Zeebe client, Chromium. */
+export interface WebTest {
+  readonly testApp: TestApp;
+  readonly http: App;
+  readonly baseUrl: string;
+  readonly keys: RoleKeys;
+  readonly zeebe: ZeebeGrpcClient;
+  readonly browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Builds the client if needed, starts the service on its own database, and launches Chromium. */
+export async function startWebTest(): Promise<WebTest> {
+  ensureWebClientBuilt();
+  const testApp = await createTestApp();
+  try {
+    const baseUrl = await listen(testApp);
+    const keys = await createKeys(testApp);
+    const browser = await launchBrowser();
+    return {
+      testApp,
+      http: testApp.app.getHttpServer(),
+      baseUrl,
+      keys,
+      zeebe: testApp.app.get(ZeebeClientRepository).client,
+      browser,
+      close: async () => {
+        await browser.close();
+        await testApp.close();
+      },
+    };
+  } catch (error) {
+    await testApp.close();
+    throw error;
+  }
 }

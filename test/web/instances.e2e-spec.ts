@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { ZeebeClientRepository, type ZeebeGrpcClient } from '../../src/engine-host';
-import { createKeys, type RoleKeys } from '../helpers/auth';
-import { ensureWebClientBuilt, launchBrowser, listen, pageErrors, signIn } from '../helpers/browser';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import type { ZeebeGrpcClient } from '../../src/engine-host';
+import type { RoleKeys } from '../helpers/auth';
+import { pageErrors, signIn, startWebTest, type WebTest } from '../helpers/browser';
+import type { TestApp } from '../helpers/test-app';
+import { until } from '../helpers/until';
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -21,6 +22,7 @@ const WELCOME_JOURNEY = readFileSync(join(__dirname, '..', 'fixtures', 'new-user
  * and completes, Carla waits for an order, Ben's and Dan's welcome emails fail for good.
  */
 describe('web client: instances, incidents and customers (Chromium)', () => {
+  let web: WebTest;
   let testApp: TestApp;
   let http: App;
   let baseUrl: string;
@@ -45,13 +47,8 @@ describe('web client: instances, incidents and customers (Chromium)', () => {
   const hashToContain = (text: string) => page.waitForFunction(`window.location.hash.includes(${JSON.stringify(text)})`);
 
   beforeAll(async () => {
-    ensureWebClientBuilt();
-    testApp = await createTestApp();
-    http = testApp.app.getHttpServer();
-    baseUrl = await listen(testApp);
-    keys = await createKeys(testApp);
-    zeebe = testApp.app.get(ZeebeClientRepository).client;
-    browser = await launchBrowser();
+    web = await startWebTest();
+    ({ testApp, http, baseUrl, keys, zeebe, browser } = web);
 
     journey = (await as('analyst').post('/api/journeys', { processId: 'first-journey', name: 'Welcome', goal: { type: 'end_event', endEventId: 'converted' }, reentry: 'always' }).expect(201)).body;
     await as('analyst').post(`/api/journeys/${journey.id}/versions`, { bpmnXml: WELCOME_JOURNEY }).expect(201);
@@ -78,10 +75,7 @@ describe('web client: instances, incidents and customers (Chromium)', () => {
     await until('Ana to complete', async () => (await as('owner').get(`/api/enrolments/${enrolments.get('ana')!.id}`).expect(200)).body.status, (status) => status === 'completed');
     await until('two incidents', async () => (await as('owner').get(`/api/incidents?journeyId=${journey.id}`).expect(200)).body as Body[], (list) => list.length === 2);
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
-  });
+  afterAll(() => web?.close());
   beforeEach(async () => {
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     errors = pageErrors(page);
@@ -108,16 +102,6 @@ describe('web client: instances, incidents and customers (Chromium)', () => {
       }
     }
     expect([...pending]).toEqual([]);
-  }
-
-  async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const value = await read();
-      if (done(value)) return value;
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
   }
 
   it("should list a journey's enrolments, filter them by status, page them and open instances", async () => {

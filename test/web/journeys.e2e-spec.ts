@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
-import { createKeys, type RoleKeys } from '../helpers/auth';
-import { ensureWebClientBuilt, launchBrowser, listen, pageErrors, signIn } from '../helpers/browser';
-import { createTestApp, TEST_ADMIN_API_KEY, type TestApp } from '../helpers/test-app';
+import type { RoleKeys } from '../helpers/auth';
+import { pageErrors, signIn, startWebTest, type WebTest } from '../helpers/browser';
+import { TEST_ADMIN_API_KEY, type TestApp } from '../helpers/test-app';
 
 /**
  * The web client in headless Chromium against the real service (its REST API, embedded engine
@@ -10,6 +10,7 @@ import { createTestApp, TEST_ADMIN_API_KEY, type TestApp } from '../helpers/test
  * journey's overview with its versions.
  */
 describe('web client: sign-in and journeys (Chromium)', () => {
+  let web: WebTest;
   let testApp: TestApp;
   let baseUrl: string;
   let keys: RoleKeys;
@@ -18,16 +19,10 @@ describe('web client: sign-in and journeys (Chromium)', () => {
   let errors: string[];
 
   beforeAll(async () => {
-    ensureWebClientBuilt();
-    testApp = await createTestApp();
-    baseUrl = await listen(testApp);
-    keys = await createKeys(testApp);
-    browser = await launchBrowser();
+    web = await startWebTest();
+    ({ testApp, baseUrl, keys, browser } = web);
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
-  });
+  afterAll(() => web?.close());
   beforeEach(async () => {
     page = await browser.newPage();
     errors = pageErrors(page);

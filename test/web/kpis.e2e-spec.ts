@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { ZeebeClientRepository, type ZeebeGrpcClient } from '../../src/engine-host';
-import { createKeys, type RoleKeys } from '../helpers/auth';
-import { ensureWebClientBuilt, launchBrowser, listen, pageErrors, signIn } from '../helpers/browser';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import type { ZeebeGrpcClient } from '../../src/engine-host';
+import type { RoleKeys } from '../helpers/auth';
+import { pageErrors, signIn, startWebTest, type WebTest } from '../helpers/browser';
+import type { TestApp } from '../helpers/test-app';
+import { until } from '../helpers/until';
+import { sendEmails } from '../helpers/touchpoints';
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -32,6 +34,7 @@ const DRIVES = [
  * heatmap, funnel, summary, daily chart and A/B comparison must show what the API counts.
  */
 describe('web client: KPIs of a journey (Chromium)', () => {
+  let web: WebTest;
   let testApp: TestApp;
   let http: App;
   let baseUrl: string;
@@ -45,13 +48,8 @@ describe('web client: KPIs of a journey (Chromium)', () => {
   const owner = (path: string) => request(http).get(path).set('x-api-key', keys.owner);
 
   beforeAll(async () => {
-    ensureWebClientBuilt();
-    testApp = await createTestApp();
-    http = testApp.app.getHttpServer();
-    baseUrl = await listen(testApp);
-    keys = await createKeys(testApp);
-    zeebe = testApp.app.get(ZeebeClientRepository).client;
-    browser = await launchBrowser();
+    web = await startWebTest();
+    ({ testApp, http, baseUrl, keys, zeebe, browser } = web);
 
     // given a deployed journey whose goal is an order
     const send = (method: 'post' | 'put' | 'delete', path: string, key: string, body?: object) => request(http)[method](path).set('x-api-key', key).send(body);
@@ -67,11 +65,11 @@ describe('web client: KPIs of a journey (Chromium)', () => {
     }
 
     // when the welcome emails go out, some customers order, some are thanked, and one gives up
-    await sendEmails('welcome', DRIVES.map((d) => d.customerId));
+    await sendEmails(zeebe, 'welcome', DRIVES.map((d) => d.customerId));
     for (const drive of DRIVES.filter((d) => d.orders)) {
       await send('post', '/api/events', keys.client, { source: 'shop', eventId: `order-${drive.customerId}`, type: 'order.placed', customerId: drive.customerId, occurredAt: new Date().toISOString() }).expect(201);
     }
-    await sendEmails('thank-you', DRIVES.filter((d) => d.orders && d.thanked).map((d) => d.customerId));
+    await sendEmails(zeebe, 'thank-you', DRIVES.filter((d) => d.orders && d.thanked).map((d) => d.customerId));
     for (const drive of DRIVES.filter((d) => 'cancelled' in d)) {
       await send('delete', `/api/enrolments/${enrolments.get(drive.customerId)!.id}`, keys.client).expect(200);
     }
@@ -91,10 +89,7 @@ describe('web client: KPIs of a journey (Chromium)', () => {
     ]);
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
-  });
+  afterAll(() => web?.close());
 
   beforeEach(async () => {
     page = await browser.newPage({ locale: 'en-US', timezoneId: 'UTC' });
@@ -290,21 +285,6 @@ describe('web client: KPIs of a journey (Chromium)', () => {
     expect(errors.filter((e) => !e.includes('403'))).toEqual([]);
   });
 
-  /** The touchpoint worker of this test: completes the email jobs with this template for these customers. */
-  async function sendEmails(template: string, customers: string[]): Promise<void> {
-    const pending = new Set(customers);
-    const deadline = Date.now() + 40_000;
-    while (pending.size > 0 && Date.now() < deadline) {
-      const jobs = (await zeebe.activateJobs({ type: 'touchpoint.email', worker: 'kpi-test', timeout: 2_000, maxJobsToActivate: 10, requestTimeout: 500 } as never)) as never as Body[];
-      for (const job of jobs) {
-        if (job.customHeaders.template !== template || !pending.has(job.variables.customerId)) continue;
-        pending.delete(job.variables.customerId);
-        await zeebe.completeJob({ jobKey: job.key, variables: { [`${template}SentAt`]: new Date().toISOString() } });
-      }
-    }
-    expect([...pending]).toEqual([]);
-  }
-
   async function cards(): Promise<Record<string, string>> {
     return page.$$eval('#kpi-summary .kpi-card', (els) => Object.fromEntries(els.map((el) => [el.getAttribute('data-kpi'), el.querySelector('.kpi-value')!.textContent])));
   }
@@ -319,16 +299,6 @@ describe('web client: KPIs of a journey (Chromium)', () => {
     return classes.split(/\s+/).find((c) => c.startsWith('heat-'));
   }
 });
-
-async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 45_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function element(body: Body, elementId: string): Body {
   return (body.elements as Body[]).find((e) => e.elementId === elementId)!;

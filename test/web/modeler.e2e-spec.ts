@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { createKeys, type RoleKeys } from '../helpers/auth';
-import { ensureWebClientBuilt, launchBrowser, listen, pageErrors, signIn } from '../helpers/browser';
-import { createTestApp, type TestApp } from '../helpers/test-app';
+import type { RoleKeys } from '../helpers/auth';
+import { pageErrors, signIn, startWebTest, type WebTest } from '../helpers/browser';
+import type { TestApp } from '../helpers/test-app';
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -21,6 +21,7 @@ const DRAFT = readFileSync(join(__dirname, '..', 'fixtures', 'new-user.welcome.b
  * version and deploying it to the embedded engine.
  */
 describe('web client: the modeller (Chromium)', () => {
+  let web: WebTest;
   let testApp: TestApp;
   let http: App;
   let baseUrl: string;
@@ -31,12 +32,8 @@ describe('web client: the modeller (Chromium)', () => {
   let journey: Body;
 
   beforeAll(async () => {
-    ensureWebClientBuilt();
-    testApp = await createTestApp();
-    http = testApp.app.getHttpServer();
-    baseUrl = await listen(testApp);
-    keys = await createKeys(testApp);
-    browser = await launchBrowser();
+    web = await startWebTest();
+    ({ testApp, http, baseUrl, keys, browser } = web);
     journey = (
       await request(http)
         .post('/api/journeys')
@@ -45,10 +42,7 @@ describe('web client: the modeller (Chromium)', () => {
         .expect(201)
     ).body;
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await testApp?.close();
-  });
+  afterAll(() => web?.close());
   beforeEach(async () => {
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     errors = pageErrors(page);
