@@ -6,6 +6,9 @@ import { ZeebeClientRepository, type ZeebeGrpcClient } from './zeebe-client.repo
 function lazyClient(repository: ZeebeClientRepository): ZeebeGrpcClient {
   return new Proxy({} as ZeebeGrpcClient, {
     get(_target, property) {
+      // Nest awaits what a factory returns: asking for `then` must not connect (the embedded
+      // engine may not listen yet, and a client that connects too early starts in backoff).
+      if (property === 'then' || typeof property === 'symbol') return undefined;
       const client = repository.client as unknown as Record<PropertyKey, unknown>;
       const value = client[property];
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(client) : value;

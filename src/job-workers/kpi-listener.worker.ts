@@ -12,6 +12,9 @@ export const KPI_WORKER_OPTIONS: JobWorkerOptions = {
   fetchVariables: [...KPI_LISTENER_VARIABLES],
   maxJobsActive: 256,
   timeoutMs: 30_000,
+  // Every element of every instance waits for these jobs twice: pushed jobs spare each one a
+  // poll round trip. Unbounded in flight is fine here, since their rows are group-committed.
+  stream: true,
 };
 
 /**

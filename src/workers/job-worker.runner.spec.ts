@@ -40,8 +40,8 @@ describe('JobWorkerRunner', () => {
   let metrics: { onJob: jest.Mock };
   let moduleRef: TestingModule;
 
-  async function boot(options: WorkersModuleOptions = {}): Promise<void> {
-    zeebe = new FakeZeebeClient();
+  async function boot(options: WorkersModuleOptions = {}, client = new FakeZeebeClient()): Promise<void> {
+    zeebe = client;
     metrics = { onJob: jest.fn() };
     @Module({
       providers: [
@@ -89,6 +89,21 @@ describe('JobWorkerRunner', () => {
         fetchVariables: undefined,
         pollMaxJobsToActivate: 32,
       });
+    });
+
+    it('should keep trying to open a stream the client could not open, until it opens', async () => {
+      // given a gateway that refuses the first two stream opens
+      const client = new FakeZeebeClient();
+      client.failStreamOpens = 2;
+
+      // when
+      await boot({}, client);
+      expect(zeebe.workers.filter((w) => w.mode === 'stream')).toHaveLength(0);
+
+      // then the stream opens on the third attempt (after 250 + 500 ms), and jobs flow
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(zeebe.workers.filter((w) => w.mode === 'stream')).toHaveLength(1);
+      await expect(zeebe.deliver('kpi.listener')).resolves.toBe('JOB_ACTION_ACKNOWLEDGEMENT');
     });
 
     it('should leave starting to the caller when autoStart is off', async () => {

@@ -8,6 +8,9 @@ import { ZEEBE_GRPC_CLIENT, type ZeebeWorkerClient } from './zeebe-client.token'
 import { reportOutcome, toJob, type JobActionAcknowledgement, type StreamJobsRequest, type ZeebeJob } from './zeebe-job.adapter';
 
 const ACKNOWLEDGED: JobActionAcknowledgement = 'JOB_ACTION_ACKNOWLEDGEMENT';
+/** Retries of opening a job stream: 250 ms, doubling, at most 10 s apart. */
+const STREAM_RETRY_BASE_MS = 250;
+const STREAM_RETRY_MAX_MS = 10_000;
 
 /** One job type bound to the client; closing stops intake. */
 interface Binding {
@@ -95,6 +98,10 @@ export class JobWorkerRunner implements OnApplicationBootstrap, OnModuleDestroy 
     return { type: worker.type, close: async () => void (await zbWorker.close()) };
   }
 
+  /**
+   * A job stream. The client gives up on a stream it could not open (the engine not up yet, a
+   * cluster restarting), so opening is retried with backoff until it works or the runner stops.
+   */
   private stream(worker: RegisteredJobWorker): Binding {
     const { options } = worker;
     const logger = new Logger(`JobWorker ${worker.type}`);
@@ -108,14 +115,33 @@ export class JobWorkerRunner implements OnApplicationBootstrap, OnModuleDestroy 
       pollMaxJobsToActivate: options.maxJobsActive,
       taskHandler: (job) => this.handle(worker, logger, job),
     };
-    const opened = this.client
-      .streamJobs<unknown, unknown, unknown>(request as StreamJobsRequest)
-      .catch((error: unknown) => {
-        this.logger.error(`job stream for ${worker.type} could not be opened: ${String(error)}`);
-        return undefined;
-      });
+    let closed = false;
+    let opened: { close(): void } | undefined;
+    let retry: NodeJS.Timeout | undefined;
+    const open = (attempt: number): void => {
+      this.client.streamJobs<unknown, unknown, unknown>(request as StreamJobsRequest).then(
+        (stream) => {
+          if (closed) stream.close();
+          else opened = stream;
+        },
+        (error: unknown) => {
+          if (closed) return;
+          const delay = Math.min(STREAM_RETRY_MAX_MS, STREAM_RETRY_BASE_MS * 2 ** attempt);
+          this.logger.warn(`job stream for ${worker.type} could not be opened (${String(error)}); trying again in ${delay} ms`);
+          retry = setTimeout(() => open(attempt + 1), delay);
+        },
+      );
+    };
+    open(0);
     // The stream worker does not track its jobs; the in-flight set does, in drain().
-    return { type: worker.type, close: async () => (await opened)?.close() };
+    return {
+      type: worker.type,
+      close: async () => {
+        closed = true;
+        clearTimeout(retry);
+        opened?.close();
+      },
+    };
   }
 
   /** The client's task handler: resolves once the job's command is sent, never rejects. */

@@ -30,6 +30,8 @@ export class FakeZeebeClient {
   readonly commands: FakeJobCommand[] = [];
   /** When set, job commands reject with this error, as the engine does for a cancelled job. */
   rejectCommands?: Error;
+  /** How many of the next streamJobs calls fail, as the client's do while the gateway is unreachable. */
+  failStreamOpens = 0;
 
   /** Typed as the client the runner needs. */
   asClient(): ZeebeWorkerClient {
@@ -44,6 +46,10 @@ export class FakeZeebeClient {
   }
 
   async streamJobs(request: StreamRequest): Promise<{ close(): void }> {
+    if (this.failStreamOpens > 0) {
+      this.failStreamOpens--;
+      throw new Error('14 UNAVAILABLE: No connection established');
+    }
     const { taskHandler, ...settings } = request;
     const worker: FakeWorker = { mode: 'stream', type: request.type, settings, taskHandler, closed: false };
     this.workers.push(worker);
