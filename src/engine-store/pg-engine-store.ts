@@ -11,9 +11,8 @@ export class EngineLockedError extends Error {
 
 /**
  * The embedded engine's state in PostgreSQL (schema `engine`, created by the migrations).
- * Each batch is one transaction of a handful of set-based statements: rows travel as one
- * JSON document per statement, so a batch of thousands of changes costs a few round trips
- * and one fsync. Nested documents travel as JSON text inside it: json_to_recordset would
+ * Each batch is one statement of set-based steps: rows travel as one JSON document per step,
+ * so a batch of thousands of changes costs one round trip and one fsync. Nested documents travel as JSON text inside it: json_to_recordset would
  * otherwise unescape them, and a \u0000 in a user's variable cannot become text.
  */
 export class PgEngineStore implements EngineStore {
@@ -96,67 +95,54 @@ export class PgEngineStore implements EngineStore {
     }
   }
 
+  /**
+   * One statement: every change of the batch is a data-modifying CTE of a single UPDATE of
+   * engine.meta, so the batch costs one round trip and is atomic on its own (no BEGIN/COMMIT
+   * round trips). The CTEs see one snapshot, which is safe because a batch carries net changes:
+   * a key is either upserted or deleted, never both.
+   */
   async write(batch: BatchWrite): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
-      if (batch.definitions.length > 0) {
-        await client.query(
-          `insert into engine.definition (key, bpmn_process_id, version, resource_name, resource, checksum, deployment_key, deployed_at)
-           select key, "bpmnProcessId", version, "resourceName", resource, checksum, "deploymentKey", "deployedAt"
-             from json_to_recordset($1::json) as d(key bigint, "bpmnProcessId" text, version int, "resourceName" text,
-                  resource text, checksum text, "deploymentKey" bigint, "deployedAt" bigint)`,
-          [JSON.stringify(batch.definitions)],
-        );
-      }
-      for (const table of batch.tables) {
-        if (table.deletes.length > 0) {
-          await client.query(`delete from engine.${table.table} where key = any($1::bigint[])`, [table.deletes]);
-        }
-        if (table.upserts.length > 0) {
-          await client.query(
-            `insert into engine.${table.table} (key, process_instance_key, data)
-             select key, "processInstanceKey", data::json from json_to_recordset($1::json) as r(key bigint, "processInstanceKey" bigint, data text)
-             on conflict (key) do update set data = excluded.data, process_instance_key = excluded.process_instance_key`,
-            [JSON.stringify(table.upserts.map((row) => ({ ...row, data: JSON.stringify(row.data) })))],
-          );
-        }
-      }
-      const { deletes, upserts } = batch.variables;
-      if (deletes.length > 0) {
-        await client.query(
-          `delete from engine.variable v using json_to_recordset($1::json) as d("scopeKey" bigint, name text)
-            where v.scope_key = d."scopeKey" and v.name = d.name`,
-          [JSON.stringify(deletes)],
-        );
-      }
-      if (upserts.length > 0) {
-        await client.query(
-          `insert into engine.variable (scope_key, name, key, process_instance_key, value)
-           select "scopeKey", name, key, "processInstanceKey", json from json_to_recordset($1::json)
-               as r("scopeKey" bigint, name text, key bigint, "processInstanceKey" bigint, json text)
-           on conflict (scope_key, name) do update set value = excluded.value, key = excluded.key`,
-          [JSON.stringify(upserts)],
-        );
-      }
-      if (batch.records.length > 0) {
-        await client.query(
-          `insert into engine.record (position, key, timestamp, value_type, intent, process_instance_key, element_id, bpmn_element_type, value)
-           select position, key, to_timestamp(timestamp / 1000.0), "valueType", intent, "processInstanceKey", "elementId", "bpmnElementType", value::json
-             from json_to_recordset($1::json) as r(position bigint, key bigint, timestamp bigint, "valueType" text, intent text,
-                  "processInstanceKey" bigint, "elementId" text, "bpmnElementType" text, value text)`,
-          [JSON.stringify(batch.records.map((record) => ({ ...record, value: JSON.stringify(record.value) })))],
-        );
-      }
-      await client.query('update engine.meta set last_key = $1, last_position = $2 where id = 1', [batch.lastKey, batch.lastPosition]);
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const steps: string[] = [];
+    if (batch.definitions.length > 0) {
+      steps.push(`insert into engine.definition (key, bpmn_process_id, version, resource_name, resource, checksum, deployment_key, deployed_at)
+         select key, "bpmnProcessId", version, "resourceName", resource, checksum, "deploymentKey", "deployedAt"
+           from json_to_recordset(${param(JSON.stringify(batch.definitions))}::json) as d(key bigint, "bpmnProcessId" text, version int, "resourceName" text,
+                resource text, checksum text, "deploymentKey" bigint, "deployedAt" bigint)`);
     }
+    for (const table of batch.tables) {
+      if (table.deletes.length > 0) steps.push(`delete from engine.${table.table} where key = any(${param(table.deletes)}::bigint[])`);
+      if (table.upserts.length > 0) {
+        const rows = JSON.stringify(table.upserts.map((row) => ({ ...row, data: JSON.stringify(row.data) })));
+        steps.push(`insert into engine.${table.table} (key, process_instance_key, data)
+           select key, "processInstanceKey", data::json from json_to_recordset(${param(rows)}::json) as r(key bigint, "processInstanceKey" bigint, data text)
+           on conflict (key) do update set data = excluded.data, process_instance_key = excluded.process_instance_key`);
+      }
+    }
+    const { deletes, upserts } = batch.variables;
+    if (deletes.length > 0) {
+      steps.push(`delete from engine.variable v using json_to_recordset(${param(JSON.stringify(deletes))}::json) as d("scopeKey" bigint, name text)
+          where v.scope_key = d."scopeKey" and v.name = d.name`);
+    }
+    if (upserts.length > 0) {
+      steps.push(`insert into engine.variable (scope_key, name, key, process_instance_key, value)
+         select "scopeKey", name, key, "processInstanceKey", json from json_to_recordset(${param(JSON.stringify(upserts))}::json)
+             as r("scopeKey" bigint, name text, key bigint, "processInstanceKey" bigint, json text)
+         on conflict (scope_key, name) do update set value = excluded.value, key = excluded.key`);
+    }
+    if (batch.records.length > 0) {
+      const records = JSON.stringify(batch.records.map((record) => ({ ...record, value: JSON.stringify(record.value) })));
+      steps.push(`insert into engine.record (position, key, timestamp, value_type, intent, process_instance_key, element_id, bpmn_element_type, value)
+         select position, key, to_timestamp(timestamp / 1000.0), "valueType", intent, "processInstanceKey", "elementId", "bpmnElementType", value::json
+           from json_to_recordset(${param(records)}::json) as r(position bigint, key bigint, timestamp bigint, "valueType" text, intent text,
+                "processInstanceKey" bigint, "elementId" text, "bpmnElementType" text, value text)`);
+    }
+    const meta = `update engine.meta set last_key = ${param(batch.lastKey)}, last_position = ${param(batch.lastPosition)} where id = 1`;
+    const sql = steps.length === 0 ? meta : `with ${steps.map((step, i) => `s${i} as (${step})`).join(',\n')}\n${meta}`;
+    await this.pool.query(sql, params);
   }
+
 
   async close(): Promise<void> {
     if (this.lockClient) {
