@@ -69,11 +69,11 @@ async function memory(pg: PostgresServer): Promise<MemoryResult> {
   }
 }
 
-async function eventLatency(pg: PostgresServer, rate: number): Promise<EventLatencyResult> {
+async function eventLatency(pg: PostgresServer, rate: number, kpiListeners: boolean): Promise<EventLatencyResult> {
   const adminKey = `trv_${randomBytes(32).toString('base64url')}`;
   const service = await startService(pg.url, { ROLE: 'all', ADMIN_API_KEY: adminKey });
   try {
-    return await runEventLatency(service.httpUrl, service.grpcAddress, adminKey, { rate, seconds: EVENT_SECONDS });
+    return await runEventLatency(service.httpUrl, service.grpcAddress, adminKey, { rate, seconds: EVENT_SECONDS, kpiListeners });
   } finally {
     await service.stop();
   }
@@ -126,11 +126,11 @@ Ingestion through \`POST /api/events/batch\` (1,000 events per request, 4 reques
 |---|---:|---:|---:|
 ${ingestionRows}
 
-Event → touchpoint: events POSTed one by one to \`/api/events\` at a steady rate for ${EVENT_SECONDS} s, each for a customer whose journey — deployed through the REST API, so with the KPI listeners Travesía injects — waits for \`order.placed\`; measured from the request until the next touchpoint job (\`touchpoint.email\`) reaches a worker — stored, routed from the outbox as a BPMN message, correlated, the KPI worker's two listener jobs (the catch event's end, the touchpoint's start), job created and pushed, each step durable before the next. The service runs \`ROLE=all\` (API, dispatcher, engine) in its own process; the load generator and the worker run in the benchmark process on the same 2 cores. Target: p99 < 50 ms at 500 events/s.
+Event → touchpoint: events POSTed one by one to \`/api/events\` at a steady rate for ${EVENT_SECONDS} s, each for a customer whose journey — deployed through the REST API, with the KPI listeners Travesía injects, then again with them turned off — waits for \`order.placed\`; measured from the request until the next touchpoint job (\`touchpoint.email\`) reaches a worker — stored, routed from the outbox as a BPMN message, correlated, with listeners the KPI worker's two jobs (the catch event's end, the touchpoint's start), job created and pushed, each step durable before the next. The service runs \`ROLE=all\` (API, dispatcher, engine) in its own process; the load generator and the worker run in the benchmark process on the same 2 cores. Target: p99 < 50 ms at 500 events/s.
 
-| events/s | delivered | p50 ms | p99 ms | max ms |
-|---:|---:|---:|---:|---:|
-${latencies.map((l) => `| ${l.rate} | ${l.delivered.toLocaleString('en')} of ${l.sent.toLocaleString('en')} | ${round(l.p50, 1)} | ${round(l.p99, 1)} | ${round(l.max, 1)} |`).join('\n')}
+| KPI listeners | events/s | delivered | p50 ms | p99 ms | max ms |
+|---|---:|---:|---:|---:|---:|
+${latencies.map((l) => `| ${l.kpiListeners ? 'injected (default)' : 'off'} | ${l.rate} | ${l.delivered.toLocaleString('en')} of ${l.sent.toLocaleString('en')} | ${round(l.p50, 1)} | ${round(l.p99, 1)} | ${round(l.max, 1)} |`).join('\n')}
 `;
 }
 
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     const w = await waiting(pg);
     const m = await memory(pg);
     const latencies: EventLatencyResult[] = [];
-    for (const rate of EVENT_RATES) latencies.push(await eventLatency(pg, rate));
+    for (const kpiListeners of [true, false]) for (const rate of EVENT_RATES) latencies.push(await eventLatency(pg, rate, kpiListeners));
     const ingestion = await runEventIngestion(pg.url);
     const markdown = report(rows, peer, w, m, ingestion, latencies);
     writeFileSync(RESULTS, markdown);

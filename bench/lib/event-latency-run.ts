@@ -18,7 +18,7 @@ const XML = `<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:definitions>`;
 
 /** POST /api/journeys, a version with the diagram, and its deploy (KPI listeners injected). */
-async function deployJourney(httpUrl: string, key: string): Promise<void> {
+async function deployJourney(httpUrl: string, key: string, kpiListeners: boolean): Promise<void> {
   const call = async (path: string, body?: object) => {
     const response = await fetch(`${httpUrl}${path}`, {
       method: 'POST',
@@ -28,13 +28,14 @@ async function deployJourney(httpUrl: string, key: string): Promise<void> {
     if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
     return (await response.json()) as { id: string };
   };
-  const journey = await call('/api/journeys', { processId: 'thank-buyers', name: 'Thank buyers', reentry: 'always' });
+  const journey = await call('/api/journeys', { processId: 'thank-buyers', name: 'Thank buyers', reentry: 'always', kpiListeners: { enabled: kpiListeners } });
   await call(`/api/journeys/${journey.id}/versions`, { bpmnXml: XML });
   await call(`/api/journeys/${journey.id}/versions/1/deploy`);
 }
 
 export interface EventLatencyResult {
   rate: number;
+  kpiListeners: boolean;
   sent: number;
   delivered: number;
   p50: number;
@@ -49,13 +50,13 @@ export interface EventLatencyResult {
  * job created and pushed — every step durable before the next). The journey is deployed as a
  * user deploys it, through the REST API, so the KPI execution listeners Travesía injects (the
  * catch event's end, the touchpoint's start: two more jobs for the in-service KPI worker) are on
- * the measured path.
+ * the measured path (or, with `kpiListeners: false`, the journey is deployed without them).
  */
 export async function runEventLatency(
   httpUrl: string,
   grpcAddress: string,
   adminKey: string,
-  options: { rate: number; seconds: number },
+  options: { rate: number; seconds: number; kpiListeners: boolean },
 ): Promise<EventLatencyResult> {
   const total = options.rate * options.seconds;
   const camunda = new Camunda8({
@@ -70,7 +71,7 @@ export async function runEventLatency(
       body: JSON.stringify({ name: 'bench', role: 'client' }),
     });
     const { secret } = (await keyResponse.json()) as { secret: string };
-    await deployJourney(httpUrl, adminKey);
+    await deployJourney(httpUrl, adminKey, options.kpiListeners);
     let next = 0;
     await Promise.all(
       Array.from({ length: 100 }, async () => {
@@ -122,6 +123,7 @@ export async function runEventLatency(
     await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 30_000))]);
     return {
       rate: options.rate,
+      kpiListeners: options.kpiListeners,
       sent: total,
       delivered: latencies.length,
       p50: percentile(latencies, 50),
