@@ -88,6 +88,7 @@ describe('JobWorkerRunner', () => {
         timeout: 60_000,
         fetchVariables: undefined,
         pollMaxJobsToActivate: 32,
+        pollInterval: 5_000,
       });
     });
 

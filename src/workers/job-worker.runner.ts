@@ -11,6 +11,7 @@ const ACKNOWLEDGED: JobActionAcknowledgement = 'JOB_ACTION_ACKNOWLEDGEMENT';
 /** Retries of opening a job stream: 250 ms, doubling, at most 10 s apart. */
 const STREAM_RETRY_BASE_MS = 250;
 const STREAM_RETRY_MAX_MS = 10_000;
+const STREAM_SIDECAR_POLL_MS = 5_000;
 
 /** One job type bound to the client; closing stops intake. */
 interface Binding {
@@ -113,6 +114,9 @@ export class JobWorkerRunner implements OnApplicationBootstrap, OnModuleDestroy 
       timeout: options.timeoutMs,
       fetchVariables: options.fetchVariables ? [...options.fetchVariables] : undefined,
       pollMaxJobsToActivate: options.maxJobsActive,
+      // The client's safety-net poll for jobs the stream missed; it does not reopen a broken
+      // stream, so this bounds how long such jobs wait (its default is 30 s).
+      pollInterval: STREAM_SIDECAR_POLL_MS,
       taskHandler: (job) => this.handle(worker, logger, job),
     };
     let closed = false;
