@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { muteCancelledStreamErrors } from './cancelled-stream-noise';
 import type { JobOutcome } from './job-outcome';
 import { JOB_WORKER_METRICS, type JobWorkerMetrics } from './job-worker.metrics';
 import { JobWorkerRegistry, type RegisteredJobWorker } from './job-worker.registry';
@@ -119,6 +120,7 @@ export class JobWorkerRunner implements OnApplicationBootstrap, OnModuleDestroy 
       pollInterval: STREAM_SIDECAR_POLL_MS,
       taskHandler: (job) => this.handle(worker, logger, job),
     };
+    muteCancelledStreamErrors();
     let closed = false;
     let opened: { close(): void } | undefined;
     let retry: NodeJS.Timeout | undefined;
