@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import type { App } from 'supertest/types';
 import { ZeebeClientRepository, type ZeebeGrpcClient } from '../../src/engine-host';
 import { createKeys, type RoleKeys } from './auth';
@@ -58,6 +58,16 @@ function newest(dir: string): number {
 export async function listen(testApp: TestApp): Promise<string> {
   await testApp.app.listen(0, '127.0.0.1');
   return (await testApp.app.getUrl()).replace('[::1]', '127.0.0.1');
+}
+
+/**
+ * A new page whose waits give up after 10 s, well inside Jest's 30 s test timeout, so that a
+ * failing browser test names the selector it was waiting for instead of timing out blindly.
+ */
+export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
+  const page = await browser.newPage(options);
+  page.setDefaultTimeout(10_000);
+  return page;
 }
 
 /** Opens the client and signs in with `apiKey` through its sign-in form. */

@@ -5,7 +5,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import type { ZeebeGrpcClient } from '../../src/engine-host';
 import type { RoleKeys } from '../helpers/auth';
-import { pageErrors, signIn, startWebTest, type WebTest } from '../helpers/browser';
+import { openPage, pageErrors, signIn, startWebTest, type WebTest } from '../helpers/browser';
 import type { TestApp } from '../helpers/test-app';
 import { until } from '../helpers/until';
 
@@ -77,7 +77,7 @@ describe('web client: instances, incidents and customers (Chromium)', () => {
   }, 180_000);
   afterAll(() => web?.close());
   beforeEach(async () => {
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page = await openPage(browser, { viewport: { width: 1400, height: 1000 } });
     errors = pageErrors(page);
   });
   afterEach(async () => {

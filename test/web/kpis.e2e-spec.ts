@@ -5,7 +5,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import type { ZeebeGrpcClient } from '../../src/engine-host';
 import type { RoleKeys } from '../helpers/auth';
-import { pageErrors, signIn, startWebTest, type WebTest } from '../helpers/browser';
+import { openPage, pageErrors, signIn, startWebTest, type WebTest } from '../helpers/browser';
 import type { TestApp } from '../helpers/test-app';
 import { until } from '../helpers/until';
 import { sendEmails } from '../helpers/touchpoints';
@@ -92,7 +92,7 @@ describe('web client: KPIs of a journey (Chromium)', () => {
   afterAll(() => web?.close());
 
   beforeEach(async () => {
-    page = await browser.newPage({ locale: 'en-US', timezoneId: 'UTC' });
+    page = await openPage(browser, { locale: 'en-US', timezoneId: 'UTC' });
     errors = pageErrors(page);
   });
 

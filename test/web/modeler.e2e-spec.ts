@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import type { RoleKeys } from '../helpers/auth';
-import { pageErrors, signIn, startWebTest, type WebTest } from '../helpers/browser';
+import { openPage, pageErrors, signIn, startWebTest, type WebTest } from '../helpers/browser';
 import type { TestApp } from '../helpers/test-app';
 
 type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -44,9 +44,8 @@ describe('web client: the modeller (Chromium)', () => {
   }, 120_000);
   afterAll(() => web?.close());
   beforeEach(async () => {
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page = await openPage(browser, { viewport: { width: 1400, height: 900 } });
     errors = pageErrors(page);
-    page.setDefaultTimeout(8000);
   });
   afterEach(async () => {
     await page.close();
