@@ -30,6 +30,25 @@ export type RoutingOutcome =
   | { readonly id: string; readonly state: 'retry'; readonly retryAt: Date; readonly attempted: boolean; readonly error: string };
 
 /**
+ * The oldest due events, locked for the round. Their order is the outbox index's, and the scan
+ * must walk that index and stop after `limit` rows: a burst of events outgrows the table's
+ * statistics long before autovacuum analyses it again, and the planner then believes a handful
+ * of rows are due, reads all of them in a bitmap scan and sorts them, hundreds of milliseconds
+ * per round with 200,000 waiting. So the claim's transaction turns sorts and bitmap scans off
+ * (OUTBOX_CLAIM_PLAN, local to that transaction), which leaves the ordered index scan.
+ */
+export const OUTBOX_CLAIM = `
+  select e.id, e.source, e.event_id, e.type, e.occurred_at, e.channel, e.properties, e.revenue, e.currency,
+         e.anonymous_id, e.routing_attempts, c.external_id
+    from travesia.customer_event e join travesia.customer c on c.id = e.customer_id
+   where e.routed_at is null and e.routing_due_at <= now()
+   order by e.routing_due_at, e.id
+   limit $1
+   for update of e skip locked`;
+
+export const OUTBOX_CLAIM_PLAN = 'set local enable_sort = off; set local enable_bitmapscan = off';
+
+/**
  * The event table as an outbox: rows with `routed_at` null are still to be published. A round
  * claims the oldest due rows with FOR UPDATE SKIP LOCKED — so several processes can dispatch
  * side by side without publishing a row twice — hands them to `route` while the transaction
@@ -44,16 +63,8 @@ export class EventOutboxRepository {
   /** Runs one round over at most `limit` due events; resolves with how many were claimed. */
   dispatch(limit: number, route: (events: OutboxEvent[]) => Promise<RoutingOutcome[]>): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const rows: RawOutboxEvent[] = await manager.query(
-        `select e.id, e.source, e.event_id, e.type, e.occurred_at, e.channel, e.properties, e.revenue, e.currency,
-                e.anonymous_id, e.routing_attempts, c.external_id
-           from travesia.customer_event e join travesia.customer c on c.id = e.customer_id
-          where e.routed_at is null and e.routing_due_at <= now()
-          order by e.routing_due_at, e.id
-          limit $1
-          for update of e skip locked`,
-        [limit],
-      );
+      await manager.query(OUTBOX_CLAIM_PLAN);
+      const rows: RawOutboxEvent[] = await manager.query(OUTBOX_CLAIM, [limit]);
       if (rows.length === 0) return 0;
       const outcomes = await route(rows.map(toOutboxEvent));
       await manager.query(
