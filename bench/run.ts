@@ -130,7 +130,7 @@ Event → touchpoint: events POSTed one by one to \`/api/events\` at a steady ra
 
 | KPI listeners | events/s | delivered | p50 ms | p99 ms | max ms |
 |---|---:|---:|---:|---:|---:|
-${latencies.map((l) => `| ${l.kpiListeners ? 'injected (default)' : 'off'} | ${l.rate} | ${l.delivered.toLocaleString('en')} of ${l.sent.toLocaleString('en')} | ${round(l.p50, 1)} | ${round(l.p99, 1)} | ${round(l.max, 1)} |`).join('\n')}
+${latencies.map((l) => `| ${l.kpiListeners ? 'injected (default)' : 'off'} | ${l.rate} | ${l.delivered.toLocaleString('en')} of ${l.sent.toLocaleString('en')}${l.failed > 0 ? ` (${l.failed.toLocaleString('en')} POSTs failed: ${l.failure})` : ''} | ${round(l.p50, 1)} | ${round(l.p99, 1)} | ${round(l.max, 1)} |`).join('\n')}
 
 Where the time goes (traced from the engine's records and the KPI rows, and with the service
 profiled through \`BENCH_SERVICE_NODE_ARGS="--cpu-prof"\`): at 20 events/s with listeners an event

@@ -483,6 +483,14 @@ describe('KPIs and history (e2e)', () => {
       ]);
       const times = body.steps.flatMap((s: Body) => [Date.parse(s.enteredAt), Date.parse(s.leftAt)]);
       expect(times).toEqual([...times].sort((a, b) => a - b));
+      // the flows taken, as recorded (the split's other flow, toSms, was not)
+      expect(body.sequenceFlows.map((f: Body) => [f.flowId, f.flowScopeKey])).toEqual([
+        ['toSplit', key],
+        ['toEmail', key],
+        ['toConverted', key],
+      ]);
+      const flowTimes = body.sequenceFlows.map((f: Body) => Date.parse(f.at));
+      expect(flowTimes).toEqual([...flowTimes].sort((a, b) => a - b));
       const email = body.steps[2];
       expect(email).toMatchObject({ elementName: 'Welcome email', elementType: 'SERVICE_TASK', flowScopeKey: key });
       expect(email.durationMs).toBeGreaterThanOrEqual(30);

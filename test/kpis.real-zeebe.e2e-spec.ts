@@ -130,6 +130,7 @@ describe('KPIs and history with an external Zeebe (e2e)', () => {
       jobs: [],
       incidents: [],
       variableChanges: [],
+      sequenceFlows: null,
     });
     expect(body.steps.map((s: Body) => [s.elementId, s.state])).toEqual([
       ['start', 'completed'],

@@ -38,6 +38,10 @@ export interface EventLatencyResult {
   kpiListeners: boolean;
   sent: number;
   delivered: number;
+  /** POSTs that got no 201 (connection errors included): their events never count as delivered. */
+  failed: number;
+  /** The first failure, as said by fetch or the API. */
+  failure?: string;
   p50: number;
   p99: number;
   max: number;
@@ -80,6 +84,8 @@ export async function runEventLatency(
     );
     const sentAt = new Map<string, number>();
     const latencies: number[] = [];
+    let failed = 0;
+    let failure: string | undefined;
     let allDone!: () => void;
     const done = new Promise<void>((resolve) => (allDone = resolve));
     zeebe.streamJobs({
@@ -90,7 +96,7 @@ export async function runEventLatency(
         const sent = sentAt.get(job.variables.customerId);
         if (sent !== undefined) latencies.push(performance.now() - sent);
         const ack = await job.complete();
-        if (latencies.length === total) allDone();
+        if (latencies.length + failed === total) allDone();
         return ack;
       },
     } as never);
@@ -116,8 +122,22 @@ export async function runEventLatency(
             occurredAt: new Date().toISOString(),
             properties: { orderId: `o-${i}` },
           }),
-        }),
+        }).then(
+          async (response) => {
+            if (response.status === 201) {
+              await response.arrayBuffer();
+              return;
+            }
+            fail(`answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+          },
+          (error: Error & { cause?: unknown }) => fail(`${error.message}${error.cause ? ` (${String(error.cause)})` : ''}`),
+        ),
       );
+    }
+    function fail(reason: string): void {
+      failed++;
+      failure ??= reason;
+      if (latencies.length + failed === total) allDone();
     }
     await Promise.all(posts);
     await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 30_000))]);
@@ -126,6 +146,8 @@ export async function runEventLatency(
       kpiListeners: options.kpiListeners,
       sent: total,
       delivered: latencies.length,
+      failed,
+      failure,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       max: percentile(latencies, 100),

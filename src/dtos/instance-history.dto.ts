@@ -7,6 +7,7 @@ import type {
   JobError,
   JobState,
   StepState,
+  TakenFlow,
   VariableChange,
 } from '../repositories/instance-history.repository';
 import { EXAMPLE } from './example-values';
@@ -227,6 +228,17 @@ export class CorrelatedMessageDto {
   variables: Record<string, unknown> | null;
 }
 
+export class TakenSequenceFlowDto {
+  @ApiProperty({ format: 'date-time', example: '2025-11-26T09:30:00.120Z' })
+  at: string;
+
+  @ApiProperty({ description: "The sequence flow's id in the diagram.", example: 'to_send_welcome' })
+  flowId: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The element instance it was taken in (the process instance, a subprocess).', example: EXAMPLE.processInstanceKey })
+  flowScopeKey: string | null;
+}
+
 export class TimelineIncidentDto {
   @ApiProperty({ example: EXAMPLE.incidentKey })
   incidentKey: string;
@@ -311,6 +323,13 @@ export class InstanceTimelineDto {
 
   @ApiProperty({ type: [TimelineIncidentDto] })
   incidents: TimelineIncidentDto[];
+
+  @ApiProperty({
+    type: [TakenSequenceFlowDto],
+    nullable: true,
+    description: 'Every sequence flow taken, in order (a flow taken twice, in a loop, shows twice); null for kpi-listeners, which cannot tell.',
+  })
+  sequenceFlows: TakenSequenceFlowDto[] | null;
 }
 
 /** The element's name and type as the deployed diagram has them, when known. */
@@ -408,6 +427,10 @@ export function mapCorrelatedMessage(message: CorrelatedMessage): CorrelatedMess
     elementInstanceKey: message.elementInstanceKey,
     variables: message.variables,
   };
+}
+
+export function mapTakenFlow(flow: TakenFlow): TakenSequenceFlowDto {
+  return { at: flow.at.toISOString(), flowId: flow.flowId, flowScopeKey: flow.flowScopeKey };
 }
 
 export function mapTimelineIncident(incident: HistoryIncident): TimelineIncidentDto {

@@ -25,7 +25,7 @@ describe('historyFromRecords', () => {
       element(1, 'ELEMENT_ACTIVATING', '101', 'start', 'START_EVENT', PIK),
       element(1, 'ELEMENT_ACTIVATED', '101', 'start', 'START_EVENT', PIK),
       element(1, 'ELEMENT_COMPLETED', '101', 'start', 'START_EVENT', PIK),
-      record(1, 'PROCESS_INSTANCE', 'SEQUENCE_FLOW_TAKEN', '199', {}, 'toSend', 'SEQUENCE_FLOW'),
+      record(1, 'PROCESS_INSTANCE', 'SEQUENCE_FLOW_TAKEN', '199', { elementId: 'toSend', flowScopeKey: Number(PIK) }, 'toSend', 'SEQUENCE_FLOW'),
       element(2, 'ELEMENT_ACTIVATING', '102', 'send', 'SERVICE_TASK', PIK),
       variable(2, 'CREATED', '91', '102', 'subject', 'Hi'),
       element(2, 'ELEMENT_ACTIVATED', '102', 'send', 'SERVICE_TASK', PIK),
@@ -73,6 +73,7 @@ describe('historyFromRecords', () => {
       ['subject', 'Hi', 'send'],
       ['customerId', 'c-2', 'welcome'],
     ]);
+    expect(history.flowsTaken).toEqual([{ at: at(1), flowId: 'toSend', flowScopeKey: PIK }]);
     expect(history.jobs).toEqual([
       {
         jobKey: '300',

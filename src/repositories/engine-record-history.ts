@@ -7,6 +7,7 @@ import type {
   JobError,
   JobState,
   StepState,
+  TakenFlow,
   VariableChange,
 } from './instance-history.repository';
 
@@ -39,8 +40,8 @@ type MutableJob = { -readonly [K in keyof HistoryJob]: HistoryJob[K] };
 /**
  * Folds the records of one process instance, in log order, into its history. Pure: what the
  * embedded engine recorded is read as Zeebe's exporters would see it (PROCESS_INSTANCE element
- * intents, VARIABLE, JOB, PROCESS_MESSAGE_SUBSCRIPTION, INCIDENT). Null when the records hold
- * no activation of the process.
+ * and SEQUENCE_FLOW_TAKEN intents, VARIABLE, JOB, PROCESS_MESSAGE_SUBSCRIPTION, INCIDENT). Null
+ * when the records hold no activation of the process.
  */
 export function historyFromRecords(processInstanceKey: string, records: readonly EngineRecordRow[], truncated: boolean): InstanceHistory | null {
   let process: { bpmnProcessId: string; processDefinitionKey: string; version: number; startedAt: Date; endedAt: Date | null; state: StepState } | undefined;
@@ -50,6 +51,7 @@ export function historyFromRecords(processInstanceKey: string, records: readonly
   const variableChanges: VariableChange[] = [];
   const jobs = new Map<string, MutableJob>();
   const messages: CorrelatedMessage[] = [];
+  const flowsTaken: TakenFlow[] = [];
   const incidents = new Map<string, { -readonly [K in keyof HistoryIncident]: HistoryIncident[K] }>();
 
   const visible = (scopeKey: string): Record<string, unknown> => {
@@ -64,7 +66,10 @@ export function historyFromRecords(processInstanceKey: string, records: readonly
     const value = record.value;
     switch (record.valueType) {
       case 'PROCESS_INSTANCE': {
-        if (record.intent === 'SEQUENCE_FLOW_TAKEN') break;
+        if (record.intent === 'SEQUENCE_FLOW_TAKEN') {
+          flowsTaken.push({ at: record.timestamp, flowId: record.elementId ?? String(value.elementId ?? ''), flowScopeKey: keyOrNull(value.flowScopeKey) });
+          break;
+        }
         const isProcess = record.key === processInstanceKey;
         if (record.intent === 'ELEMENT_ACTIVATING') {
           const flowScopeKey = keyOrNull(value.flowScopeKey);
@@ -173,6 +178,7 @@ export function historyFromRecords(processInstanceKey: string, records: readonly
     jobs: [...jobs.values()],
     messages,
     incidents: [...incidents.values()],
+    flowsTaken,
     truncated,
   };
 }

@@ -80,6 +80,15 @@ export interface HistoryIncident {
   readonly resolvedAt: Date | null;
 }
 
+/** A sequence flow the instance took (Zeebe's SEQUENCE_FLOW_TAKEN record). */
+export interface TakenFlow {
+  readonly at: Date;
+  /** The sequence flow's id in the diagram. */
+  readonly flowId: string;
+  /** The element instance it was taken in (the process, a subprocess). */
+  readonly flowScopeKey: string | null;
+}
+
 /** What is known of one process instance, in order. */
 export interface InstanceHistory {
   readonly source: HistorySource;
@@ -97,6 +106,8 @@ export interface InstanceHistory {
   readonly jobs: HistoryJob[];
   readonly messages: CorrelatedMessage[];
   readonly incidents: HistoryIncident[];
+  /** Every sequence flow taken, in order; null when the source cannot tell (then only inferred from the steps). */
+  readonly flowsTaken: TakenFlow[] | null;
   /** The instance has more records than one history reads; the newest are missing. */
   readonly truncated: boolean;
 }

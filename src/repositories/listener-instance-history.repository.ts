@@ -70,6 +70,7 @@ export class ListenerInstanceHistoryRepository extends InstanceHistoryRepository
       jobs: [],
       messages: [],
       incidents: [],
+      flowsTaken: null,
       truncated: false,
     };
   }

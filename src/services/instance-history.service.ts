@@ -4,6 +4,7 @@ import {
   type CorrelatedMessageDto,
   type InstanceTimelineDto,
   mapCorrelatedMessage,
+  mapTakenFlow,
   mapTimelineIncident,
   mapTimelineJob,
   mapTimelineStep,
@@ -27,6 +28,7 @@ export const KPI_LISTENER_HISTORY_GAPS = [
   'variables other than customerId and variant, and their changes',
   'jobs: workers, retries, failures and BPMN errors (touchpoints are known from their tasks entered and left)',
   'incidents',
+  'sequence flows taken (sequenceFlows is null)',
   'correlation keys and variables of messages (a message is known from its catch element completing)',
   'elements left without completing while the instance runs on (interrupted by a boundary event): they stay active',
   'how an instance ended when it did not complete through its end listener: known only for instances started through an enrolment (cancelled through Travesía: terminated; otherwise found gone: completed); others stay active',
@@ -75,6 +77,7 @@ export class InstanceHistoryService {
       touchpoints: fromRecords ? touchpointsFromJobs(history, model) : touchpointsFromSteps(history, model),
       messages: fromRecords ? history.messages.map(mapCorrelatedMessage) : messagesFromSteps(history, model),
       incidents: history.incidents.map(mapTimelineIncident),
+      sequenceFlows: history.flowsTaken?.map(mapTakenFlow) ?? null,
     };
   }
 }

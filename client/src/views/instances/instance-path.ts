@@ -34,8 +34,9 @@ export function sequenceFlows(xml: string): SequenceFlow[] {
 }
 
 /**
- * The path of an instance. The timeline has no sequence flow records, so a flow counts as taken
- * when its target was entered, in the same scope, once its source had completed.
+ * The path of an instance. The flows taken are the timeline's when it has them (the embedded
+ * engine records each one); otherwise (a real Zeebe) a flow counts as taken when its target was
+ * entered, in the same scope, once its source had completed.
  */
 export function instancePath(timeline: InstanceTimeline, flows: readonly SequenceFlow[]): InstancePath {
   const openIncidents = new Set(timeline.incidents.filter((incident) => incident.resolvedAt === null).map((incident) => incident.elementInstanceKey));
@@ -48,6 +49,10 @@ export function instancePath(timeline: InstanceTimeline, flows: readonly Sequenc
     if (!current || PRIORITY.indexOf(marker) < PRIORITY.indexOf(current)) elements.set(step.elementId, marker);
     visits.set(step.elementId, (visits.get(step.elementId) ?? 0) + 1);
     stepsOf.set(step.elementId, [...(stepsOf.get(step.elementId) ?? []), step]);
+  }
+  if (timeline.sequenceFlows) {
+    const recorded = new Set(timeline.sequenceFlows.map((flow) => flow.flowId));
+    return { elements, flows: flows.filter((flow) => recorded.has(flow.id)).map((flow) => flow.id), visits };
   }
   const taken = flows.filter((flow) => {
     const sources = (stepsOf.get(flow.sourceId) ?? []).filter((step) => step.state === 'completed' && step.leftAt !== null);

@@ -137,6 +137,14 @@ export interface InstanceTimeline {
   touchpoints: Touchpoint[];
   messages: CorrelatedMessage[];
   incidents: TimelineIncident[];
+  /** Every sequence flow taken, in order; null when the source cannot tell (a real Zeebe). */
+  sequenceFlows: TakenSequenceFlow[] | null;
+}
+
+export interface TakenSequenceFlow {
+  at: string;
+  flowId: string;
+  flowScopeKey: string | null;
 }
 
 export interface Incident {
