@@ -126,6 +126,10 @@ Ingestion through \`POST /api/events/batch\` (1,000 events per request, 4 reques
 |---|---:|---:|---:|
 ${ingestionRows}
 
+The dispatcher's claim of due events walks the outbox index whatever the table's statistics say
+(EventOutboxRepository): with statistics from before a burst, the planner used to read and sort
+every due event in each round, and routing a backlog of 190,000 fell to about 600 events/s.
+
 Event → touchpoint: events POSTed one by one to \`/api/events\` at a steady rate for ${EVENT_SECONDS} s, each for a customer whose journey — deployed through the REST API, with the KPI listeners Travesía injects, then again with them turned off — waits for \`order.placed\`; measured from the request until the next touchpoint job (\`touchpoint.email\`) reaches a worker — stored, routed from the outbox as a BPMN message, correlated, with listeners the KPI worker's two jobs (the catch event's end, the touchpoint's start), job created and pushed, each step durable before the next. The service runs \`ROLE=all\` (API, dispatcher, engine) in its own process; the load generator and the worker run in the benchmark process on the same 2 cores. Target: p99 < 50 ms at 500 events/s.
 
 | KPI listeners | events/s | delivered | p50 ms | p99 ms | max ms |
@@ -143,6 +147,10 @@ engine's chained batch writes queue behind PostgreSQL on the same two cores: at 
 listeners the batch writes took 18 ms at p50 and kept the write path busy 93 % of the time.
 Running the roles as separate processes (\`ROLE=api\`, \`workers\`, \`engine\`) did not help on two
 cores; more cores per role, or a Zeebe cluster, would.
+
+Near the knee the figures swing widely from run to run: on 2026-12-02 two runs of the same
+configuration (50 events/s, listeners injected) gave p50 222 ms and 1,209 ms. POSTs that
+failed are connections the saturated service did not accept within undici's 10 s connect timeout.
 `;
 }
 
