@@ -8,6 +8,7 @@ export * from './customer-data.validators';
 export * from './customer.dto';
 export * from './event-input.parser';
 export * from './event.dto';
+export * from './bulk-enrolment.dto';
 export * from './enrolment.dto';
 export * from './incident.dto';
 export * from './kpi.dto';
