@@ -11,6 +11,7 @@ import { KeyRefDto } from './journey.dto';
  * Bulk enrolment: a job that enrols every customer of a segment or a query into a journey,
  * with its progress (see EnrolmentJobService).
  */
+
 export const ENROLMENT_JOB_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
 export type EnrolmentJobStatus = (typeof ENROLMENT_JOB_STATUSES)[number];
 

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { EXAMPLE } from './example-values';
-import { JourneyVersionRefDto, TouchpointDto } from './instance-history.dto';
+import { TouchpointDto } from './history-job.dto';
+import { JourneyVersionRefDto } from './instance-history.dto';
 import { PageQueryDto } from './page.dto';
 
 const ITEM_KINDS = ['journey', 'touchpoint'] as const;

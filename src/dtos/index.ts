@@ -12,6 +12,7 @@ export * from './bulk-enrolment.dto';
 export * from './enrolment.dto';
 export * from './incident.dto';
 export * from './kpi.dto';
+export * from './history-job.dto';
 export * from './instance-history.dto';
 export * from './customer-history.dto';
 export * from './modeling.dto';
