@@ -5,6 +5,7 @@ export * from './journey-version.dto';
 export * from './journey.dto';
 export * from './api-key.dto';
 export * from './customer-data.validators';
+export * from './customer-input.dto';
 export * from './customer.dto';
 export * from './event-input.parser';
 export * from './event.dto';
