@@ -17,8 +17,8 @@ export interface AppConfigValues {
   readonly zeebe: { readonly grpcAddress?: string };
   /** EVENT_MESSAGE_TTL_MS: how long a customer event's BPMN message is buffered in the engine. */
   readonly events: { readonly messageTtlMs: number };
-  /** ADMIN_API_KEY: the secret of the admin key created on the first start, if pinned. */
-  readonly auth: { readonly adminApiKey?: string };
+  /** ADMIN_API_KEY: the secret of the admin key created on the first start, if pinned; API_KEY_CACHE_MS: how long a checked key is trusted. */
+  readonly auth: { readonly adminApiKey?: string; readonly keyCacheMs: number };
   /** KPI_LISTENER_JOB_TYPE: default job type of the KPI execution listeners injected at deploy. */
   readonly kpi: { readonly listenerJobType: string };
 }

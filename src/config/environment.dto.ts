@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { IsOneOf, IsPort, IsUrlWithScheme } from './env.validators';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -72,6 +72,17 @@ export class EnvironmentDto {
   @IsInt({ message: '$property must be a whole number of milliseconds, got "$value"' })
   @Min(0, { message: '$property must be 0 or more milliseconds, got "$value"' })
   EVENT_MESSAGE_TTL_MS: number = 60_000;
+
+  /**
+   * How long a process trusts an API key it has checked before checking it again, in
+   * milliseconds (0: check every request). Revocations reach every process at once through
+   * PostgreSQL NOTIFY; this bounds how long a missed one (while a process was reconnecting) lasts.
+   */
+  @Transform(({ value }) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value))
+  @IsInt({ message: '$property must be a whole number of milliseconds, got "$value"' })
+  @Min(0, { message: '$property must be 0 or more milliseconds, got "$value"' })
+  @Max(3_600_000, { message: '$property must be at most 3600000 milliseconds (an hour), got "$value"' })
+  API_KEY_CACHE_MS: number = 5_000;
 
   /**
    * The first admin API key, for operators and tests that want to know it in advance; unset →

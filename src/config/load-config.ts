@@ -27,7 +27,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     engine: { grpcHost: dto.ENGINE_GRPC_HOST, grpcPort: dto.ENGINE_GRPC_PORT },
     zeebe: { grpcAddress: dto.ZEEBE_GRPC_ADDRESS },
     events: { messageTtlMs: dto.EVENT_MESSAGE_TTL_MS },
-    auth: { adminApiKey: dto.ADMIN_API_KEY },
+    auth: { adminApiKey: dto.ADMIN_API_KEY, keyCacheMs: dto.API_KEY_CACHE_MS },
     kpi: { listenerJobType: dto.KPI_LISTENER_JOB_TYPE },
   });
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, IsNull, type Repository } from 'typeorm';
 import { ApiKeyEntity } from '../entities/api-key.entity';
+import { API_KEY_REVOKED_CHANNEL } from './api-key-revocations.repository';
 
 /** Advisory lock taken while creating the first key; any constant shared by every Travesía process, not a secret. */
 export const FIRST_KEY_LOCK = 7_340_002;
@@ -72,6 +73,8 @@ export class ApiKeyRepository {
         if (admins.length <= 1) return { status: 'last-admin' };
       }
       await manager.update(ApiKeyEntity, { id }, { revokedAt: () => 'now()' });
+      // Every API process drops the key from its login cache when this commits.
+      await manager.query('select pg_notify($1, $2)', [API_KEY_REVOKED_CHANNEL, id]);
       return { status: 'revoked', key: await manager.findOneByOrFail(ApiKeyEntity, { id }) };
     });
   }

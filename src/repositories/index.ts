@@ -1,3 +1,4 @@
+import { ApiKeyRevocationsRepository } from './api-key-revocations.repository';
 import { ApiKeyRepository } from './api-key.repository';
 import { BpmnLibraryRepository } from './bpmn-library.repository';
 import { BpmnLintRepository } from './bpmn-lint.repository';
@@ -23,6 +24,7 @@ import { ProcessDeploymentRepository } from './process-deployment.repository';
 import { ProcessInstanceRepository } from './process-instance.repository';
 import { TerminalRepository } from './terminal.repository';
 
+export * from './api-key-revocations.repository';
 export * from './api-key.repository';
 export * from './bpmn-diagram';
 export * from './bpmn-library.repository';
@@ -59,4 +61,4 @@ export * from './process-instance.repository';
 export * from './terminal.repository';
 
 /** Repositories provided by the core module (the database server and DataSource come from its options). */
-export const repositories = [DatabaseRepository, MetricsRepository, JourneyRepository, BpmnModdleRepository, BpmnLintRepository, BpmnLibraryRepository, ProcessDeploymentRepository, ApiKeyRepository, CryptoRepository, TerminalRepository, CustomerRepository, CustomerEventRepository, EventOutboxRepository, MessagePublisherRepository, EnrolmentRepository, EnrolmentJobRepository, ProcessInstanceRepository, instanceStateProvider, incidentProvider, JourneyModelRepository, KpiEventRepository, KpiReportRepository, CustomerJourneyRepository, instanceHistoryProvider];
+export const repositories = [DatabaseRepository, MetricsRepository, JourneyRepository, BpmnModdleRepository, BpmnLintRepository, BpmnLibraryRepository, ProcessDeploymentRepository, ApiKeyRepository, ApiKeyRevocationsRepository, CryptoRepository, TerminalRepository, CustomerRepository, CustomerEventRepository, EventOutboxRepository, MessagePublisherRepository, EnrolmentRepository, EnrolmentJobRepository, ProcessInstanceRepository, instanceStateProvider, incidentProvider, JourneyModelRepository, KpiEventRepository, KpiReportRepository, CustomerJourneyRepository, instanceHistoryProvider];

@@ -1,4 +1,5 @@
-import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { AppConfig } from '../config';
 import {
   type ApiKeyDto,
   type AuthenticatedKey,
@@ -10,9 +11,7 @@ import {
   mapCreatedApiKey,
   mapCurrentApiKey,
 } from '../dtos';
-import { ApiKeyRepository, CryptoRepository } from '../repositories';
-
-const AUTH_CACHE_MS = 5_000;
+import { ApiKeyRepository, ApiKeyRevocationsRepository, CryptoRepository } from '../repositories';
 
 /**
  * API keys: creating, listing and revoking them, and telling which key a request carries.
@@ -20,25 +19,44 @@ const AUTH_CACHE_MS = 5_000;
  * these methods run; key management is admin-only.
  */
 @Injectable()
-export class ApiKeyService {
+export class ApiKeyService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ApiKeyService.name);
   /**
-   * Recently authenticated keys by secret hash, for a few seconds: a busy client (events at
-   * hundreds per second) must not cost a database lookup per request. A revocation in this
-   * process takes effect at once; in another process within AUTH_CACHE_MS.
+   * Recently authenticated keys by secret hash, for API_KEY_CACHE_MS: a busy client (events at
+   * hundreds per second) must not cost a database lookup per request. A revocation takes effect
+   * at once in this process and, through ApiKeyRevocationsRepository, in every other one; only
+   * while a process is reconnecting to PostgreSQL may it trust a revoked key until its cache
+   * entry expires.
    */
   private readonly recent = new Map<string, { key: AuthenticatedKey; until: number }>();
   /**
-   * Counts the revocations made by this process. A lookup that began before a revocation may have
-   * read the key as still active and finish after the revocation cleared the cache; it must not
-   * put the key back.
+   * Counts the revocations this process made or was told of. A lookup that began before a
+   * revocation may have read the key as still active and finish after the revocation cleared the
+   * cache; it must not put the key back.
    */
   private revocations = 0;
 
   constructor(
+    private readonly config: AppConfig,
     private readonly keys: ApiKeyRepository,
     private readonly crypto: CryptoRepository,
+    private readonly revocationsFeed: ApiKeyRevocationsRepository,
   ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.runs('api')) return;
+    await this.revocationsFeed.listen({
+      revoked: (id) => this.forget(id),
+      missed: () => {
+        this.revocations++;
+        this.recent.clear();
+      },
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.revocationsFeed.stop();
+  }
 
   /** The active key with this secret, or undefined; notes that it was used. */
   async authenticate(secret: string): Promise<AuthenticatedKey | undefined> {
@@ -55,7 +73,7 @@ export class ApiKeyService {
     const authenticated = mapAuthenticatedKey(key);
     if (this.revocations !== revocationsBefore) return authenticated;
     if (this.recent.size >= 10_000) this.recent.clear();
-    this.recent.set(hash, { key: authenticated, until: Date.now() + AUTH_CACHE_MS });
+    if (this.config.auth.keyCacheMs > 0) this.recent.set(hash, { key: authenticated, until: Date.now() + this.config.auth.keyCacheMs });
     return authenticated;
   }
 
@@ -85,8 +103,13 @@ export class ApiKeyService {
     if (result.status === 'last-admin') {
       throw new ConflictException(`API key ${id} is the last active admin key; create another admin key before revoking it`);
     }
+    this.forget(id);
+    this.logger.log(`API key ${id} revoked by key ${auth.id} (${auth.name})`);
+  }
+
+  /** The key was revoked: drop it from the cache, and keep lookups in flight from caching it again. */
+  private forget(id: string): void {
     this.revocations++;
     for (const [hash, entry] of this.recent) if (entry.key.id === id) this.recent.delete(hash);
-    this.logger.log(`API key ${id} revoked by key ${auth.id} (${auth.name})`);
   }
 }

@@ -30,6 +30,8 @@ export interface TestAppOptions {
   /** Test-only modules and controllers, next to the real app. */
   readonly imports?: ModuleMetadata['imports'];
   readonly controllers?: ModuleMetadata['controllers'];
+  /** Another test app's database, to run a second process of the same deployment (left to its owner to drop). */
+  readonly databaseUrl?: string;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface TestAppOptions {
  * as `main.ts` sets it up but not listening: hand `app.getHttpServer()` to supertest.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => undefined } : await createTestDatabase();
   try {
     // The embedded engine's gateway gets a port of its own, so that apps can run side by side.
     const engineGrpcPort = String(await findFreePort());
