@@ -5,7 +5,7 @@ import type { App } from 'supertest/types';
 import { ZeebeClientRepository, type ZeebeGrpcClient } from '../src/engine-host';
 import { ProcessInstanceRepository, ZeebeInstanceStateRepository } from '../src/repositories';
 import { EnrolmentJobService, MessageRoutingRefreshService, MessageRoutingTableService } from '../src/services';
-import { createKeys, expectAuthMatrix, type RoleKeys } from './helpers/auth';
+import { createKeys, expectAuthMatrix, type RoleKeys, withKey } from './helpers/auth';
 import { records, waitForRecord } from './helpers/records';
 import { createTestApp, type TestApp } from './helpers/test-app';
 
@@ -72,12 +72,7 @@ describe('enrolments and incidents (e2e)', () => {
     await testApp?.close();
   });
 
-  const as = (role: keyof RoleKeys) => ({
-    get: (path: string) => request(http).get(path).set('x-api-key', keys[role]),
-    post: (path: string, body?: object) => request(http).post(path).set('x-api-key', keys[role]).send(body),
-    put: (path: string, body: object) => request(http).put(path).set('x-api-key', keys[role]).send(body),
-    delete: (path: string) => request(http).delete(path).set('x-api-key', keys[role]),
-  });
+  const as = (role: keyof RoleKeys) => withKey(http, keys[role]);
   const client = () => as('client');
 
   async function deployedJourney(processId: string, extra: object = {}, xml = journeyXml(processId)): Promise<Body> {

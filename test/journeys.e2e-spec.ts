@@ -7,7 +7,7 @@ import { BPMN_XML_MAX_LENGTH } from '../src/dtos';
 import { ZeebeClientRepository, type ZeebeGrpcClient } from '../src/engine-host';
 import { JourneyService } from '../src/services';
 import { JobWorkerRunner } from '../src/workers';
-import { createKeys, expectAuthMatrix, type RoleKeys } from './helpers/auth';
+import { createKeys, expectAuthMatrix, type RoleKeys, withKey } from './helpers/auth';
 import { createTestApp, type TestApp } from './helpers/test-app';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -63,11 +63,7 @@ describe('journeys (e2e)', () => {
 
   afterAll(() => testApp?.close());
 
-  const as = (role: keyof RoleKeys) => ({
-    get: (path: string) => request(http).get(path).set('x-api-key', keys[role]),
-    post: (path: string, body?: object) => request(http).post(path).set('x-api-key', keys[role]).send(body),
-    patch: (path: string, body: object) => request(http).patch(path).set('x-api-key', keys[role]).send(body),
-  });
+  const as = (role: keyof RoleKeys) => withKey(http, keys[role]);
   const analyst = () => as('analyst');
 
   async function createJourney(processId: string, extra: object = {}): Promise<Body> {

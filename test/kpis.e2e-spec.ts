@@ -4,7 +4,7 @@ import type { App } from 'supertest/types';
 import { ZeebeClientRepository, type ZeebeGrpcClient } from '../src/engine-host';
 import { KpiListenerWorker } from '../src/job-workers';
 import { runHandler } from '../src/workers/testing/fake-job';
-import { createKeys, expectAuthMatrix, type RoleKeys } from './helpers/auth';
+import { createKeys, expectAuthMatrix, type RoleKeys, withKey } from './helpers/auth';
 import { createTestApp, type TestApp } from './helpers/test-app';
 import { until } from './helpers/until';
 
@@ -66,11 +66,7 @@ describe('KPIs and history (e2e)', () => {
   let journey: Body;
   const instances = new Map<Drive, string>();
 
-  const as = (role: keyof RoleKeys) => ({
-    get: (path: string) => request(http).get(path).set('x-api-key', keys[role]),
-    post: (path: string, body?: object) => request(http).post(path).set('x-api-key', keys[role]).send(body),
-    put: (path: string, body?: object) => request(http).put(path).set('x-api-key', keys[role]).send(body),
-  });
+  const as = (role: keyof RoleKeys) => withKey(http, keys[role]);
 
   /** Long-polls until `count` jobs of `type` are activated. */
   async function activateAll(type: string, count: number): Promise<ActivatedJob[]> {

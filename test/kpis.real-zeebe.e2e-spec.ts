@@ -1,8 +1,7 @@
-import request from 'supertest';
 import type { App } from 'supertest/types';
 import { ZeebeClientRepository, type ZeebeGrpcClient } from '../src/engine-host';
 import { KPI_LISTENER_HISTORY_GAPS } from '../src/services';
-import { createKeys, type RoleKeys } from './helpers/auth';
+import { createKeys, type RoleKeys, withKey } from './helpers/auth';
 import { createTestApp, type TestApp } from './helpers/test-app';
 import { until } from './helpers/until';
 
@@ -43,12 +42,7 @@ describe('KPIs and history with an external Zeebe (e2e)', () => {
   let journey: Body;
   const enrolments = new Map<string, Body>();
 
-  const as = (role: keyof RoleKeys) => ({
-    get: (path: string) => request(http).get(path).set('x-api-key', keys[role]),
-    post: (path: string, body?: object) => request(http).post(path).set('x-api-key', keys[role]).send(body),
-    put: (path: string, body?: object) => request(http).put(path).set('x-api-key', keys[role]).send(body),
-    delete: (path: string) => request(http).delete(path).set('x-api-key', keys[role]),
-  });
+  const as = (role: keyof RoleKeys) => withKey(http, keys[role]);
 
   const timeline = async (customerId: string) => (await as('owner').get(`/api/instances/${enrolments.get(customerId).processInstanceKey}/timeline`).expect(200)).body as Body;
 

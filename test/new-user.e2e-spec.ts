@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from 'supertest/types';
-import request from 'supertest';
 import { ZeebeClientRepository, type ZeebeGrpcClient } from '../src/engine-host';
-import { createKeys, type RoleKeys } from './helpers/auth';
+import { createKeys, type RoleKeys, withKey } from './helpers/auth';
 import { createTestApp, type TestApp } from './helpers/test-app';
 import { until } from './helpers/until';
 import { sendEmails } from './helpers/touchpoints';
@@ -29,12 +28,7 @@ describe('a new user, end to end', () => {
   let http: App;
   let keys: RoleKeys;
   let zeebe: ZeebeGrpcClient;
-  const as = (role: keyof RoleKeys) => ({
-    get: (path: string) => request(http).get(path).set('x-api-key', keys[role]),
-    post: (path: string, body?: object) => request(http).post(path).set('x-api-key', keys[role]).send(body),
-    put: (path: string, body?: object) => request(http).put(path).set('x-api-key', keys[role]).send(body),
-    delete: (path: string) => request(http).delete(path).set('x-api-key', keys[role]),
-  });
+  const as = (role: keyof RoleKeys) => withKey(http, keys[role]);
 
   beforeAll(async () => {
     testApp = await createTestApp();

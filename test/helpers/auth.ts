@@ -45,6 +45,17 @@ export async function createKey(http: App, role: Role, name = `test ${role}`, ad
   return response.body.secret as string;
 }
 
+/** supertest requests to `http` that carry the API key `key`. */
+export function withKey(http: App, key: string) {
+  return {
+    get: (path: string) => request(http).get(path).set('x-api-key', key),
+    post: (path: string, body?: object) => request(http).post(path).set('x-api-key', key).send(body),
+    put: (path: string, body?: object) => request(http).put(path).set('x-api-key', key).send(body),
+    patch: (path: string, body?: object) => request(http).patch(path).set('x-api-key', key).send(body),
+    delete: (path: string) => request(http).delete(path).set('x-api-key', key),
+  };
+}
+
 /**
  * Asserts who may call a route: 401 without a key and with an unknown key, 403 for every role
  * not in `allowedRoles`, and neither 401 nor 403 for the allowed roles and admin (which passes

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import request from 'supertest';
 import type { App } from 'supertest/types';
 import type { ZeebeGrpcClient } from '../../src/engine-host';
-import type { RoleKeys } from '../helpers/auth';
+import { type RoleKeys, withKey } from '../helpers/auth';
 import { openPage, pageErrors, signIn, startWebTest, type WebTest } from '../helpers/browser';
 import type { TestApp } from '../helpers/test-app';
 import { until } from '../helpers/until';
@@ -33,11 +32,7 @@ describe('web client: instances, incidents and customers (Chromium)', () => {
   let errors: string[];
   let journey: Body;
   const enrolments = new Map<string, Body>();
-  const as = (role: keyof RoleKeys) => ({
-    get: (path: string) => request(http).get(path).set('x-api-key', keys[role]),
-    post: (path: string, body?: object) => request(http).post(path).set('x-api-key', keys[role]).send(body),
-    put: (path: string, body?: object) => request(http).put(path).set('x-api-key', keys[role]).send(body),
-  });
+  const as = (role: keyof RoleKeys) => withKey(http, keys[role]);
   const instanceOf = (customer: string) => String(enrolments.get(customer)!.processInstanceKey);
   const element = (id: string) => `g.djs-element[data-element-id="${id}"]`;
   const classesOf = async (id: string) => ((await page.getAttribute(element(id), 'class')) ?? '').split(/\s+/).filter((name) => name.startsWith('path-')).sort();
